@@ -1,0 +1,10 @@
+# `cpack -G DEB` builds an installable Debian package (binary + docs).
+set(CPACK_PACKAGE_NAME "cfmigrate")
+set(CPACK_PACKAGE_VENDOR "cfmigrate developers")
+set(CPACK_PACKAGE_CONTACT "cfmigrate developers <cfmigrate@localhost>")
+set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "${PROJECT_DESCRIPTION}")
+set(CPACK_DEBIAN_PACKAGE_SECTION "admin")
+set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
+set(CPACK_GENERATOR "DEB")
+include(CPack)

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# The README's test command: installs the build and test dependencies, builds, runs every test.
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+CFMIGRATE_WITH_TEST_TOOLS=1 "$here/contrib/install-deps.sh"
+"$here/contrib/build.sh"
+build_dir=${CFMIGRATE_BUILD_DIR:-$here/build}
+ctest --test-dir "$build_dir" --output-on-failure --timeout 900 "$@"

@@ -1,0 +1,71 @@
+#include <cfmigrate/cli/run.hpp>
+
+#include <cfmigrate/cli/exit_codes.hpp>
+#include <cfmigrate/cli/recipes_command.hpp>
+#include <cfmigrate/cli/scan_command.hpp>
+#include <cfmigrate/util/version.hpp>
+
+#include <exception>
+#include <functional>
+#include <map>
+#include <ostream>
+
+namespace cfmigrate::cli {
+
+namespace {
+
+using Command = std::function<int(const std::vector<std::string>&, std::ostream&, std::ostream&)>;
+
+const std::map<std::string, std::pair<Command, const char*>>& commands()
+{
+  static const std::map<std::string, std::pair<Command, const char*>> k_commands = {
+    {"scan", {scan_command, "find every Global API Key usage (read-only)"}},
+    {"recipes", {recipes_command, "list the per-program recipes after validating them"}},
+  };
+  return k_commands;
+}
+
+void usage(std::ostream& os)
+{
+  os << "usage: cfmigrate <command> [options]\n\n"
+        "Moves servers off the Cloudflare Global API Key onto scoped API tokens.\n\ncommands:\n";
+  for (const auto& [name, entry] : commands()) {
+    os << "  " << name << std::string(10 - name.size(), ' ') << entry.second << "\n";
+  }
+  os << "\n`cfmigrate <command> --help` describes a command's options. Secrets are never taken from the\n"
+        "command line and never printed: keys show as sha256 fingerprints.\n";
+}
+
+} // namespace
+
+int run(int argc, char** argv, std::ostream& out, std::ostream& err)
+{
+  try {
+    std::vector<std::string> args(argv + 1, argv + argc);
+    if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+      usage(args.empty() ? err : out);
+      return args.empty() ? k_exit_usage : k_exit_ok;
+    }
+    if (args[0] == "--version" || args[0] == "version") {
+      out << "cfmigrate " << tool_version() << "\n";
+      return k_exit_ok;
+    }
+    auto it = commands().find(args[0]);
+    if (it == commands().end()) {
+      err << "cfmigrate: unknown command '" << args[0] << "'\n";
+      usage(err);
+      return k_exit_usage;
+    }
+    args.erase(args.begin());
+    return it->second.first(args, out, err);
+  } catch (const std::exception&) {
+    // The message could in theory carry input bytes; say only that it failed.
+    err << "cfmigrate: internal error (unexpected exception); nothing was printed from its message\n";
+    return k_exit_error;
+  } catch (...) {
+    err << "cfmigrate: internal error\n";
+    return k_exit_error;
+  }
+}
+
+} // namespace cfmigrate::cli

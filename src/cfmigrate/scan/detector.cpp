@@ -1,0 +1,453 @@
+#include <cfmigrate/scan/detector.hpp>
+
+#include <cfmigrate/recipe/glob.hpp>
+#include <cfmigrate/scan/settings_extractor.hpp>
+#include <cfmigrate/scan/value_shape.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <cstring>
+#include <optional>
+#include <set>
+#include <tuple>
+
+namespace cfmigrate::scan {
+
+namespace {
+
+std::string lowercase(std::string_view s)
+{
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+bool contains_ci(std::string_view haystack_lower, std::string_view needle_lower)
+{
+  return haystack_lower.find(needle_lower) != std::string_view::npos;
+}
+
+bool is_alnum(char c)
+{
+  return std::isalnum(static_cast<unsigned char>(c)) != 0;
+}
+
+const std::set<std::string, std::less<>>& generic_key_words()
+{
+  // A setting whose name holds one of these, in a file that talks to Cloudflare, is a key slot.
+  static const std::set<std::string, std::less<>> k_words = {"key", "token", "secret", "pass", "auth"};
+  return k_words;
+}
+
+// File-level Cloudflare signals (scanners.md §7).
+bool has_cloudflare_signal(std::string_view lower)
+{
+  return contains_ci(lower, "cloudflare") || contains_ci(lower, "x-auth-email") || contains_ci(lower, "x-auth-key")
+         || contains_ci(lower, "cf_api") || contains_ci(lower, "cf_email") || contains_ci(lower, "cf_key");
+}
+
+// Per-file view of the recipes: which apply here, and name look-ups.
+class FileMatcher {
+public:
+  FileMatcher(const RecipeIndex& index, const std::string& path, std::string_view content)
+    : m_index(index), m_lower(lowercase(content))
+  {
+    const auto& recipes = index.recipes();
+    m_path_match.resize(recipes.size());
+    m_signal_match.resize(recipes.size());
+    for (std::size_t r = 0; r < recipes.size(); ++r) {
+      const auto& d = recipes[r].detect;
+      m_path_match[r] = std::any_of(d.paths.begin(), d.paths.end(), [&](const std::string& g) { return recipe::glob_match(g, path); });
+      m_signal_match[r] = std::any_of(d.signals.begin(), d.signals.end(), [&](const std::string& s) { return contains_ci(m_lower, s); });
+    }
+    m_cloudflare = has_cloudflare_signal(m_lower);
+    m_program_code = std::any_of(recipes.begin(), recipes.end(), [&](const recipe::Recipe& r) {
+      return std::any_of(r.detect.ignore_paths.begin(), r.detect.ignore_paths.end(),
+                         [&](const std::string& g) { return recipe::glob_match(g, path); });
+    });
+  }
+
+  enum class Role { key, email, token };
+
+  // Score of recipe r for a setting name in a role; 0 when r does not claim it here.
+  int score(std::size_t r, std::string_view name, Role role) const
+  {
+    const auto& recipe = m_index.recipes()[r];
+    if (recipe.detect.context == recipe::Context::required && !m_path_match[r] && !m_signal_match[r]) {
+      return 0;
+    }
+    bool named = lists(r, name, role) || (recipe.id == "generic-script" && dynamic(name, role));
+    if (!named) {
+      return 0;
+    }
+    return 1 + (m_path_match[r] ? 4 : 0) + (m_signal_match[r] ? 2 : 0);
+  }
+
+  // The best recipe for a name in a role, or -1.
+  int best(std::string_view name, Role role) const
+  {
+    int best = -1;
+    int best_score = 0;
+    const auto& recipes = m_index.recipes();
+    for (std::size_t r = 0; r < recipes.size(); ++r) {
+      int s = score(r, name, role);
+      if (s == 0) {
+        continue;
+      }
+      bool better = s > best_score
+                    || (s == best_score && best >= 0
+                        && (recipes[r].priority > recipes[static_cast<std::size_t>(best)].priority
+                            || (recipes[r].priority == recipes[static_cast<std::size_t>(best)].priority
+                                && recipes[r].id < recipes[static_cast<std::size_t>(best)].id)));
+      if (better) {
+        best = static_cast<int>(r);
+        best_score = s;
+      }
+    }
+    return best;
+  }
+
+  bool lists(std::size_t r, std::string_view name, Role role) const
+  {
+    const auto& names = m_index.names(r);
+    const auto& list = role == Role::key ? names.key : role == Role::email ? names.email : names.token;
+    bool exact = m_index.recipes()[r].detect.case_sensitive_names;
+    std::string probe = exact ? std::string(name) : lowercase(name);
+    return std::find(list.begin(), list.end(), probe) != list.end();
+  }
+
+  // Variables used as X-Auth-Key / X-Auth-Email header values in this file.
+  void add_dynamic(std::string name, Role role) { (role == Role::key ? m_dynamic_keys : m_dynamic_emails).insert(std::move(name)); }
+  bool dynamic(std::string_view name, Role role) const
+  {
+    const auto& set = role == Role::key ? m_dynamic_keys : m_dynamic_emails;
+    return set.find(std::string(name)) != set.end();
+  }
+
+  bool cloudflare_file() const { return m_cloudflare; }
+  // The file is part of a program's installation (a recipe's ignore_paths), not configuration.
+  bool program_code() const { return m_program_code; }
+
+private:
+  const RecipeIndex& m_index;
+  std::string m_lower;
+  std::vector<bool> m_path_match;
+  std::vector<bool> m_signal_match;
+  bool m_cloudflare = false;
+  bool m_program_code = false;
+  std::set<std::string, std::less<>> m_dynamic_keys;
+  std::set<std::string, std::less<>> m_dynamic_emails;
+};
+
+bool name_has_key_word(std::string_view name)
+{
+  std::string lower = lowercase(name);
+  return std::any_of(generic_key_words().begin(), generic_key_words().end(),
+                     [&](const std::string& w) { return lower.find(w) != std::string::npos; });
+}
+
+bool is_header(const Setting& s, std::string_view which)
+{
+  return s.syntax == Syntax::header && lowercase(s.name) == which;
+}
+
+bool is_bare_identifier(std::string_view v)
+{
+  return !v.empty() && std::all_of(v.begin(), v.end(), [](char c) { return is_alnum(c) || c == '_'; })
+         && std::isdigit(static_cast<unsigned char>(v.front())) == 0;
+}
+
+// The variable a header value points at: $VAR, ${VAR}, or a bare identifier (Python, Go, PHP).
+std::optional<std::string> header_variable(std::string_view value)
+{
+  ValueShape shape = classify_value(value);
+  if (shape.shape == Shape::reference && !shape.reference.empty()) {
+    return shape.reference;
+  }
+  if (is_bare_identifier(value)) {
+    return std::string(value);
+  }
+  return std::nullopt;
+}
+
+// An e-mail setting's value: the address (decoded when a Secret's data is base64), or nullopt
+// for a reference; `usable` is false when the value is neither.
+struct EmailValue {
+  bool usable = false;
+  std::optional<std::string> address;
+};
+
+EmailValue email_value(std::string_view raw)
+{
+  ValueShape shape = classify_value(raw);
+  if (shape.shape == Shape::email) {
+    return {true, std::string(raw)};
+  }
+  if (shape.shape == Shape::reference) {
+    return {true, std::nullopt};
+  }
+  std::string decoded = decode_base64(raw, 8);
+  while (!decoded.empty() && (decoded.back() == '\n' || decoded.back() == '\r')) {
+    decoded.pop_back();
+  }
+  if (!decoded.empty() && classify_value(decoded).shape == Shape::email) {
+    return {true, decoded};
+  }
+  return {};
+}
+
+} // namespace
+
+RecipeIndex::RecipeIndex(const std::vector<recipe::Recipe>& recipes) : m_recipes(recipes)
+{
+  for (const auto& r : m_recipes) {
+    Names n;
+    auto prepare = [&](const std::vector<std::string>& in, std::vector<std::string>& out) {
+      for (const auto& name : in) {
+        out.push_back(r.detect.case_sensitive_names ? name : lowercase(name));
+      }
+    };
+    prepare(r.detect.key_names, n.key);
+    prepare(r.detect.email_names, n.email);
+    prepare(r.detect.token_names, n.token);
+    m_names.push_back(std::move(n));
+  }
+}
+
+int RecipeIndex::find(std::string_view id) const
+{
+  for (std::size_t i = 0; i < m_recipes.size(); ++i) {
+    if (m_recipes[i].id == id) {
+      return static_cast<int>(i);
+    }
+  }
+  return -1;
+}
+
+bool may_contain_credentials(std::string_view content)
+{
+  // One pass: a run of 37+ key, token or base64 characters, or the letters that start every name
+  // and prefix we report ("cf", "cloudflare", "x-auth").
+  std::size_t run = 0;
+  char prev = 0;
+  for (char c : content) {
+    bool credential_char = is_alnum(c) || c == '+' || c == '/' || c == '=' || c == '-' || c == '_';
+    run = credential_char ? run + 1 : 0;
+    if (run >= 37) {
+      return true;
+    }
+    char lc = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    char lp = static_cast<char>(std::tolower(static_cast<unsigned char>(prev)));
+    if ((lp == 'c' && (lc == 'f' || lc == 'l')) || (lp == 'x' && lc == '-')) {
+      return true;
+    }
+    prev = c;
+  }
+  return false;
+}
+
+std::vector<Finding> detect(const RecipeIndex& index, const std::string& path, std::string_view content,
+                            DetectStats& stats)
+{
+  std::vector<Finding> findings;
+  std::vector<Setting> settings = extract_settings(content);
+  FileMatcher matcher(index, path, content);
+  int generic_script = index.find("generic-script");
+
+  auto value_of = [&](const Setting& s) { return content.substr(s.value_span.offset, s.value_span.length); };
+
+  // Pass 1: variables that feed X-Auth-Key / X-Auth-Email headers become key / e-mail names.
+  std::set<std::string> assigned;
+  for (const auto& s : settings) {
+    if (s.syntax != Syntax::header) {
+      assigned.insert(s.name);
+    }
+  }
+  std::vector<bool> resolved_header(settings.size(), false);
+  for (std::size_t i = 0; i < settings.size(); ++i) {
+    const Setting& s = settings[i];
+    if (s.syntax != Syntax::header) {
+      continue;
+    }
+    if (auto var = header_variable(value_of(s))) {
+      bool key = is_header(s, "x-auth-key");
+      matcher.add_dynamic(*var, key ? FileMatcher::Role::key : FileMatcher::Role::email);
+      resolved_header[i] = assigned.count(*var) != 0;
+    }
+  }
+
+  // Pass 2: classify every setting.
+  std::set<std::size_t> covered;  // value offsets already reported
+  for (std::size_t i = 0; i < settings.size(); ++i) {
+    const Setting& s = settings[i];
+    std::string_view raw = value_of(s);
+    ValueShape shape = classify_value(raw);
+    Encoding encoding = Encoding::plain;
+    std::string decoded;
+    if (shape.shape == Shape::nothing && raw.size() >= 48) {
+      decoded = decode_base64(raw, 48);
+      while (!decoded.empty() && (decoded.back() == '\n' || decoded.back() == '\r')) {
+        decoded.pop_back();
+      }
+      if (!decoded.empty()) {
+        ValueShape inner = classify_value(decoded);
+        if (inner.shape != Shape::nothing && inner.shape != Shape::reference && inner.shape != Shape::email) {
+          shape = inner;
+          encoding = Encoding::base64;
+        }
+      }
+    }
+    if (shape.shape == Shape::nothing || shape.shape == Shape::email) {
+      continue;
+    }
+    if (shape.shape == Shape::placeholder) {
+      ++stats.placeholders;
+      continue;
+    }
+
+    int key_recipe = matcher.best(s.name, FileMatcher::Role::key);
+    int token_recipe = matcher.best(s.name, FileMatcher::Role::token);
+    bool key_slot = key_recipe >= 0;
+    bool token_slot = token_recipe >= 0;
+    bool cloudflare_slot = matcher.cloudflare_file() && name_has_key_word(s.name);
+
+    std::optional<Credential> credential;
+    switch (shape.shape) {
+    case Shape::new_global_key:
+      credential = Credential::global_key;
+      break;
+    case Shape::legacy_hex:
+      if (key_slot || token_slot || cloudflare_slot) {
+        credential = Credential::global_key;  // 37-45 hex is a Global key even in a token slot
+      }
+      break;
+    case Shape::hex40:
+      if (key_slot) {
+        credential = Credential::global_key;
+      } else if (token_slot) {
+        credential = Credential::scoped_token;
+      }
+      break;
+    case Shape::new_token:
+      credential = Credential::scoped_token;
+      break;
+    case Shape::legacy_token:
+      if (key_slot || token_slot) {
+        credential = Credential::scoped_token;
+      }
+      break;
+    case Shape::origin_ca_key:
+      if (key_slot || token_slot || matcher.cloudflare_file()) {
+        credential = Credential::origin_ca_key;
+      }
+      break;
+    case Shape::reference:
+      // A reference in a key slot says where the key must live; headers resolved in this file
+      // are covered by the assignment they point at.
+      if (key_slot && !resolved_header[i] && !matcher.program_code()) {
+        credential = Credential::reference;
+      }
+      break;
+    default:
+      break;
+    }
+    if (!credential) {
+      continue;
+    }
+
+    int program = key_slot ? key_recipe : token_slot ? token_recipe : -1;
+    if (program < 0 && s.syntax == Syntax::header && generic_script >= 0) {
+      program = generic_script;
+    }
+    Finding f;
+    f.path = path;
+    f.program = program >= 0 ? index.recipes()[static_cast<std::size_t>(program)].id : "unknown";
+    f.credential = *credential;
+    f.encoding = encoding;
+    f.setting = s;
+    if (*credential == Credential::reference) {
+      f.reference = shape.reference;
+      f.note = "value comes from " + shape.reference;
+    } else {
+      std::string_view value = encoding == Encoding::base64 ? std::string_view(decoded) : raw;
+      f.value = Secret(value);
+      f.fingerprint = f.value.fingerprint();
+    }
+    covered.insert(s.value_span.offset);
+
+    // Pair the e-mail from the same recipe's e-mail names (same section first, then nearest line).
+    if (program >= 0 && (*credential == Credential::global_key || *credential == Credential::reference)) {
+      const Setting* best = nullptr;
+      auto rank = [&](const Setting& e) {
+        std::uint32_t distance = e.line > s.line ? e.line - s.line : s.line - e.line;
+        return std::make_tuple(e.section == s.section ? 0 : 1, e.state == s.state ? 0 : 1, distance);
+      };
+      for (const auto& e : settings) {
+        bool named = matcher.lists(static_cast<std::size_t>(program), e.name, FileMatcher::Role::email)
+                     || (program == generic_script && matcher.dynamic(e.name, FileMatcher::Role::email))
+                     || (program == generic_script && is_header(e, "x-auth-email"));
+        if (!named) {
+          continue;
+        }
+        if (!email_value(value_of(e)).usable) {
+          continue;
+        }
+        if (best == nullptr || rank(e) < rank(*best)) {
+          best = &e;
+        }
+      }
+      if (best != nullptr) {
+        f.email_setting = *best;
+        f.email = email_value(value_of(*best)).address;
+      }
+    }
+    findings.push_back(std::move(f));
+  }
+
+  // Pass 3: new-format Global keys need no name; find those not inside a setting already reported.
+  for (std::size_t at = content.find("cfk_"); at != std::string_view::npos; at = content.find("cfk_", at + 4)) {
+    if (at > 0 && is_alnum(content[at - 1])) {
+      continue;
+    }
+    if (at + 52 > content.size() || (at + 52 < content.size() && is_alnum(content[at + 52]))) {
+      continue;
+    }
+    std::string_view candidate = content.substr(at, 52);
+    if (classify_value(candidate).shape != Shape::new_global_key) {
+      continue;
+    }
+    bool inside = std::any_of(findings.begin(), findings.end(), [&](const Finding& f) {
+      return at >= f.setting.value_span.offset && at < f.setting.value_span.end();
+    });
+    if (inside) {
+      continue;
+    }
+    // Locate line and comment state from the extractor's view of the same line, if any.
+    std::size_t line_start = content.rfind('\n', at);
+    line_start = line_start == std::string_view::npos ? 0 : line_start + 1;
+    std::size_t line_end = content.find('\n', at);
+    std::size_t next = line_end == std::string_view::npos ? content.size() : line_end + 1;
+    Finding f;
+    f.path = path;
+    f.program = "unknown";
+    f.credential = Credential::global_key;
+    f.setting.syntax = Syntax::bare;
+    f.setting.value_span = {at, 52};
+    f.setting.line_span = {line_start, next - line_start};
+    f.setting.line = static_cast<std::uint32_t>(std::count(content.begin(), content.begin() + static_cast<std::ptrdiff_t>(at), '\n') + 1);
+    f.setting.column = static_cast<std::uint32_t>(at - line_start + 1);
+    std::string_view line = content.substr(line_start, at - line_start);
+    std::size_t first = line.find_first_not_of(" \t");
+    if (first != std::string_view::npos && (line[first] == '#' || line[first] == ';' || line.substr(first).starts_with("//"))) {
+      f.setting.state = State::commented;
+    }
+    f.value = Secret(candidate);
+    f.fingerprint = f.value.fingerprint();
+    findings.push_back(std::move(f));
+  }
+  std::sort(findings.begin(), findings.end(),
+            [](const Finding& a, const Finding& b) { return a.setting.value_span.offset < b.setting.value_span.offset; });
+  return findings;
+}
+
+} // namespace cfmigrate::scan
