@@ -15,6 +15,9 @@ namespace cfmigrate::scan {
 
 namespace {
 
+// Recipes below this priority are the catch-alls (generic-env, generic-script).
+constexpr int k_generic_priority = 10;
+
 std::string lowercase(std::string_view s)
 {
   std::string out(s);
@@ -80,7 +83,9 @@ public:
     if (!named) {
       return 0;
     }
-    return 1 + (m_path_match[r] ? 4 : 0) + (m_signal_match[r] ? 2 : 0);
+    // A generic recipe's path (any .env, any unit file) says less than a specific recipe's signal.
+    int path_bonus = recipe.priority < k_generic_priority ? 1 : 4;
+    return 1 + (m_path_match[r] ? path_bonus : 0) + (m_signal_match[r] ? 2 : 0);
   }
 
   // The best recipe for a name in a role, or -1.
