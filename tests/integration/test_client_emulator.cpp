@@ -13,7 +13,12 @@ using namespace cfmigrate;
 using namespace cfmigrate::testing;
 namespace cf = cfmigrate::cloudflare;
 
-#define REQUIRE_OK(r) BOOST_REQUIRE_MESSAGE((r).has_value(), ((r).has_value() ? std::string() : (r).error().message()))
+// Evaluates `r` once.
+#define REQUIRE_OK(r)                                                                                   \
+  do {                                                                                                 \
+    const auto& require_ok_ = (r);                                                                     \
+    BOOST_REQUIRE_MESSAGE(require_ok_.has_value(), (require_ok_ ? std::string() : require_ok_.error().message())); \
+  } while (false)
 
 namespace {
 
@@ -278,7 +283,7 @@ BOOST_AUTO_TEST_CASE(wrong_ca_is_refused)
   BOOST_REQUIRE(!r);
   BOOST_TEST(static_cast<int>(r.error().code()) == static_cast<int>(ErrorCode::network));
   BOOST_TEST(r.error().message().find("certificate verify failed") != std::string::npos, r.error().message());
-  BOOST_TEST(emu.state().as_object().at("requests").as_uint64() == 0U);
+  BOOST_TEST(emu.state().as_object().at("requests").to_number<std::uint64_t>() == 0U);
 }
 
 BOOST_AUTO_TEST_CASE(system_store_does_not_trust_the_emulator)

@@ -11,7 +11,12 @@ using namespace cfmigrate;
 using namespace cfmigrate::testing;
 namespace cf = cfmigrate::cloudflare;
 
-#define REQUIRE_OK(r) BOOST_REQUIRE_MESSAGE((r).has_value(), ((r).has_value() ? std::string() : (r).error().message()))
+// Evaluates `r` once.
+#define REQUIRE_OK(r)                                                                                   \
+  do {                                                                                                 \
+    const auto& require_ok_ = (r);                                                                     \
+    BOOST_REQUIRE_MESSAGE(require_ok_.has_value(), (require_ok_ ? std::string() : require_ok_.error().message())); \
+  } while (false)
 
 namespace {
 
@@ -165,7 +170,7 @@ BOOST_AUTO_TEST_CASE(burst_under_the_client_limiter_never_sees_429)
     auto r = client->get_user();
     BOOST_REQUIRE_MESSAGE(r.has_value(), "request " << i << ": " << (r ? std::string() : r.error().message()));
   }
-  BOOST_TEST(emu.state().as_object().at("rate_limited").as_uint64() == 0U);
+  BOOST_TEST(emu.state().as_object().at("rate_limited").to_number<std::uint64_t>() == 0U);
 
   // Without the client limiter the same burst is cut off by the server.
   emu.set_faults(R"({"reset_rate_limit":true})");

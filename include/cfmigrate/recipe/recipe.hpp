@@ -32,6 +32,29 @@ struct Detect {
   bool case_sensitive_names = false;
 };
 
+// Overrides for one key setting name (acme.sh: SAVED_CF_Key -> SAVED_CF_Token).
+struct KeyNameOverride {
+  std::string key_name;
+  std::string token_setting;
+  std::vector<ExtraSetting> extra_settings;
+  bool has_extra_settings = false;  // when false the recipe's extra_settings apply
+};
+
+// Where to look for the zones a configuration uses besides its own file. `paths` may use
+// ${dir} (the directory of the file holding the key); a file counts only when it contains
+// `contains` (${path} is the key file's path), when given.
+struct ZoneSource {
+  std::vector<std::string> paths;
+  std::string contains;
+};
+
+enum class Inference { none, api_calls, resource_types };
+
+struct ResourcePermissions {
+  std::string resource_type;  // "cloudflare_record"
+  std::vector<Permission> permissions;
+};
+
 struct Migrate {
   Mode mode = Mode::in_place;
   std::vector<Permission> permissions;
@@ -43,6 +66,14 @@ struct Migrate {
   std::vector<std::string> manual_steps;
   std::vector<std::string> reload;
   std::string min_version;
+  std::vector<KeyNameOverride> by_key_name;
+  std::vector<ZoneSource> zone_sources;
+  Inference inference = Inference::none;
+  std::vector<ResourcePermissions> resource_permissions;
+
+  // The token setting and extra settings for a key setting named `key_name`.
+  const std::string& token_setting_for(const std::string& key_name) const;
+  const std::vector<ExtraSetting>& extra_settings_for(const std::string& key_name) const;
 };
 
 struct Recipe {

@@ -4,6 +4,7 @@
 
 #include <cfmigrate/recipe/recipe.hpp>
 #include <cfmigrate/scan/finding.hpp>
+#include <cfmigrate/scan/prefilter.hpp>
 
 #include <string>
 #include <string_view>
@@ -33,9 +34,6 @@ private:
 struct DetectStats {
   std::size_t placeholders = 0;  // values recognised as documentation examples or fill-ins
 };
-
-// True when the file may hold anything the detector reports; a cheap test run before extraction.
-bool may_contain_credentials(std::string_view content);
 
 // Findings of one file, in file order. `path` is the path as reported (on the scanned system).
 std::vector<Finding> detect(const RecipeIndex& index, const std::string& path, std::string_view content,

@@ -1,6 +1,7 @@
 #include <cfmigrate/cli/run.hpp>
 
 #include <cfmigrate/cli/exit_codes.hpp>
+#include <cfmigrate/cli/plan_command.hpp>
 #include <cfmigrate/cli/recipes_command.hpp>
 #include <cfmigrate/cli/scan_command.hpp>
 #include <cfmigrate/util/version.hpp>
@@ -20,6 +21,8 @@ const std::map<std::string, std::pair<Command, const char*>>& commands()
 {
   static const std::map<std::string, std::pair<Command, const char*>> k_commands = {
     {"scan", {scan_command, "find every Global API Key usage (read-only)"}},
+    {"plan", {plan_command, "show and save what a migration would do (changes nothing)"}},
+    {"show", {show_command, "render a saved plan file"}},
     {"recipes", {recipes_command, "list the per-program recipes after validating them"}},
   };
   return k_commands;

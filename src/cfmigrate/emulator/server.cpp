@@ -162,6 +162,16 @@ Result<std::unique_ptr<Server>> Server::create(Service& service, ServerOptions o
   if (ec) {
     return make_error(ErrorCode::network, "cannot listen on " + host + ":" + std::to_string(options.port) + ": " + ec.message());
   }
+  if (options.handle_signals) {
+    // Registered before the caller announces the address, so an early SIGTERM still stops cleanly.
+    Impl& s = *impl;
+    s.signals.emplace(s.ioc, SIGINT, SIGTERM);
+    s.signals->async_wait([&s](const error_code& sig_ec, int) {
+      if (!sig_ec) {
+        s.ioc.stop();
+      }
+    });
+  }
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }
 
@@ -174,14 +184,6 @@ std::uint16_t Server::port() const
 void Server::run()
 {
   Impl& s = *m_impl;
-  if (s.options.handle_signals) {
-    s.signals.emplace(s.ioc, SIGINT, SIGTERM);
-    s.signals->async_wait([&s](const error_code& ec, int) {
-      if (!ec) {
-        s.ioc.stop();
-      }
-    });
-  }
   asio::co_spawn(s.ioc, s.accept_loop(), asio::detached);
   s.ioc.run();
 }

@@ -227,12 +227,51 @@ Status read_detect(const ObjectReader& top, Recipe& recipe)
   return {};
 }
 
+Result<std::vector<Permission>> read_permissions(const ObjectReader& top, const json::array& items, const char* where)
+{
+  std::vector<Permission> out;
+  for (const auto& item : items) {
+    if (!item.is_object()) {
+      return top.error("", std::string("'") + where + "' must hold objects {group, scope}");
+    }
+    ObjectReader p(item.as_object(), top.text(), top.origin(), std::string(where) + "[]");
+    CFM_TRY_STATUS(p.only({"group", "scope"}));
+    Permission permission;
+    CFM_TRY(permission.group, p.string("group", true));
+    CFM_TRY(std::size_t scope, p.choice("scope", {"zone", "account", "user"}, true, 0));
+    permission.scope = static_cast<PermissionScope>(scope);
+    out.push_back(std::move(permission));
+  }
+  return out;
+}
+
+Result<std::vector<ExtraSetting>> read_extra_settings(const ObjectReader& top, const json::array& items, const char* where)
+{
+  std::vector<ExtraSetting> out;
+  for (const auto& item : items) {
+    if (!item.is_object()) {
+      return top.error("extra_settings", std::string("'") + where + "' must hold objects {name, value}");
+    }
+    ObjectReader e(item.as_object(), top.text(), top.origin(), std::string(where) + "[]");
+    CFM_TRY_STATUS(e.only({"name", "value"}));
+    ExtraSetting extra;
+    CFM_TRY(extra.name, e.string("name", true));
+    CFM_TRY(extra.value, e.string("value", true));
+    if (extra.value != "account_id" && extra.value != "zone_id" && !extra.value.starts_with("literal:")) {
+      return e.error("value", "extra setting value must be account_id, zone_id or literal:<text>");
+    }
+    out.push_back(std::move(extra));
+  }
+  return out;
+}
+
 Status read_migrate(const ObjectReader& top, Recipe& recipe)
 {
   CFM_TRY(const json::object* object, top.object("migrate", true));
   ObjectReader r(*object, top.text(), top.origin(), "migrate");
   CFM_TRY_STATUS(r.only({"mode", "permissions", "zone_scope", "token_setting", "remove", "extra_settings",
-                         "manual_steps", "reload", "min_version"}));
+                         "manual_steps", "reload", "min_version", "by_key_name", "zone_sources", "inference",
+                         "resource_permissions"}));
   Migrate& m = recipe.migrate;
   CFM_TRY(std::size_t mode, r.choice("mode", {"in_place", "manual"}, true, 0));
   m.mode = static_cast<Mode>(mode);
@@ -244,18 +283,7 @@ Status read_migrate(const ObjectReader& top, Recipe& recipe)
     return Error(ErrorCode::parse, "missing required field 'migrate.permissions' (mode is in_place)", top.origin());
   }
   if (permissions != nullptr) {
-    for (const auto& item : *permissions) {
-      if (!item.is_object()) {
-        return r.error("permissions", "'migrate.permissions' must hold objects {group, scope}");
-      }
-      ObjectReader p(item.as_object(), top.text(), top.origin(), "migrate.permissions[]");
-      CFM_TRY_STATUS(p.only({"group", "scope"}));
-      Permission permission;
-      CFM_TRY(permission.group, p.string("group", true));
-      CFM_TRY(std::size_t scope, p.choice("scope", {"zone", "account", "user"}, true, 0));
-      permission.scope = static_cast<PermissionScope>(scope);
-      m.permissions.push_back(std::move(permission));
-    }
+    CFM_TRY(m.permissions, read_permissions(r, *permissions, "migrate.permissions"));
   }
 
   CFM_TRY(m.token_setting, r.string("token_setting", m.mode == Mode::in_place));
@@ -271,19 +299,53 @@ Status read_migrate(const ObjectReader& top, Recipe& recipe)
   }
   CFM_TRY(const json::array* extras, r.array("extra_settings"));
   if (extras != nullptr) {
-    for (const auto& item : *extras) {
+    CFM_TRY(m.extra_settings, read_extra_settings(r, *extras, "migrate.extra_settings"));
+  }
+  CFM_TRY(const json::object* by_key, r.object("by_key_name", false));
+  if (by_key != nullptr) {
+    for (const auto& entry : *by_key) {
+      if (!entry.value().is_object()) {
+        return r.error("by_key_name", "'migrate.by_key_name' maps key names to objects");
+      }
+      ObjectReader o(entry.value().as_object(), top.text(), top.origin(), "migrate.by_key_name." + std::string(entry.key()));
+      CFM_TRY_STATUS(o.only({"token_setting", "extra_settings"}));
+      KeyNameOverride override_for;
+      override_for.key_name = std::string(entry.key());
+      CFM_TRY(override_for.token_setting, o.string("token_setting", true));
+      CFM_TRY(const json::array* extra, o.array("extra_settings"));
+      if (extra != nullptr) {
+        override_for.has_extra_settings = true;
+        CFM_TRY(override_for.extra_settings, read_extra_settings(r, *extra, "migrate.by_key_name.extra_settings"));
+      }
+      m.by_key_name.push_back(std::move(override_for));
+    }
+  }
+  CFM_TRY(const json::array* sources, r.array("zone_sources"));
+  if (sources != nullptr) {
+    for (const auto& item : *sources) {
       if (!item.is_object()) {
-        return r.error("extra_settings", "'migrate.extra_settings' must hold objects {name, value}");
+        return r.error("zone_sources", "'migrate.zone_sources' must hold objects {paths, contains}");
       }
-      ObjectReader e(item.as_object(), top.text(), top.origin(), "migrate.extra_settings[]");
-      CFM_TRY_STATUS(e.only({"name", "value"}));
-      ExtraSetting extra;
-      CFM_TRY(extra.name, e.string("name", true));
-      CFM_TRY(extra.value, e.string("value", true));
-      if (extra.value != "account_id" && extra.value != "zone_id" && !extra.value.starts_with("literal:")) {
-        return e.error("value", "extra setting value must be account_id, zone_id or literal:<text>");
+      ObjectReader z(item.as_object(), top.text(), top.origin(), "migrate.zone_sources[]");
+      CFM_TRY_STATUS(z.only({"paths", "contains"}));
+      ZoneSource source;
+      CFM_TRY(source.paths, z.strings("paths", true));
+      CFM_TRY(source.contains, z.string("contains", false));
+      m.zone_sources.push_back(std::move(source));
+    }
+  }
+  CFM_TRY(std::size_t inference, r.choice("inference", {"none", "api_calls", "resource_types"}, false, 0));
+  m.inference = static_cast<Inference>(inference);
+  CFM_TRY(const json::object* resources, r.object("resource_permissions", false));
+  if (resources != nullptr) {
+    for (const auto& entry : *resources) {
+      if (!entry.value().is_array()) {
+        return r.error("resource_permissions", "'migrate.resource_permissions' maps resource types to permission lists");
       }
-      m.extra_settings.push_back(std::move(extra));
+      ResourcePermissions rp;
+      rp.resource_type = std::string(entry.key());
+      CFM_TRY(rp.permissions, read_permissions(r, entry.value().as_array(), "migrate.resource_permissions"));
+      m.resource_permissions.push_back(std::move(rp));
     }
   }
   CFM_TRY(m.manual_steps, r.strings("manual_steps", false));
@@ -379,6 +441,26 @@ Result<std::vector<Recipe>> load_recipes(const std::string& override_dir)
     out.push_back(std::move(recipe));
   }
   return out;
+}
+
+const std::string& Migrate::token_setting_for(const std::string& key_name) const
+{
+  for (const auto& o : by_key_name) {
+    if (o.key_name == key_name) {
+      return o.token_setting;
+    }
+  }
+  return token_setting;
+}
+
+const std::vector<ExtraSetting>& Migrate::extra_settings_for(const std::string& key_name) const
+{
+  for (const auto& o : by_key_name) {
+    if (o.key_name == key_name && o.has_extra_settings) {
+      return o.extra_settings;
+    }
+  }
+  return extra_settings;
 }
 
 const char* to_string(PermissionScope scope)

@@ -229,28 +229,6 @@ int RecipeIndex::find(std::string_view id) const
   return -1;
 }
 
-bool may_contain_credentials(std::string_view content)
-{
-  // One pass: a run of 37+ key, token or base64 characters, or the letters that start every name
-  // and prefix we report ("cf", "cloudflare", "x-auth").
-  std::size_t run = 0;
-  char prev = 0;
-  for (char c : content) {
-    bool credential_char = is_alnum(c) || c == '+' || c == '/' || c == '=' || c == '-' || c == '_';
-    run = credential_char ? run + 1 : 0;
-    if (run >= 37) {
-      return true;
-    }
-    char lc = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    char lp = static_cast<char>(std::tolower(static_cast<unsigned char>(prev)));
-    if ((lp == 'c' && (lc == 'f' || lc == 'l')) || (lp == 'x' && lc == '-')) {
-      return true;
-    }
-    prev = c;
-  }
-  return false;
-}
-
 std::vector<Finding> detect(const RecipeIndex& index, const std::string& path, std::string_view content,
                             DetectStats& stats)
 {

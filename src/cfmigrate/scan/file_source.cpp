@@ -52,6 +52,9 @@ Result<ReadOutcome> FileSource::read(const char* real_path, std::size_t expected
     return make_error(ErrorCode::io, std::string("cannot open: ") + std::strerror(errno));
   }
   reserve(expected_size + 1);
+  // The binary test looks at the first 64 KiB only: decide as soon as they are read, so the rest of
+  // a binary (most of the bytes of executables, images, archives) is never read.
+  bool probed = false;
   for (;;) {
     if (m_size == m_capacity) {
       if (m_size >= m_size_cap) {
@@ -77,9 +80,15 @@ Result<ReadOutcome> FileSource::read(const char* real_path, std::size_t expected
     if (m_size > m_size_cap) {
       return ReadOutcome::too_large;
     }
+    if (!probed && m_size >= k_binary_probe) {
+      probed = true;
+      if (std::memchr(m_buffer.get(), 0, k_binary_probe) != nullptr) {
+        m_size = 0;
+        return ReadOutcome::binary;
+      }
+    }
   }
-  std::size_t probe = m_size < k_binary_probe ? m_size : k_binary_probe;
-  if (std::memchr(m_buffer.get(), 0, probe) != nullptr) {
+  if (!probed && std::memchr(m_buffer.get(), 0, m_size) != nullptr) {
     return ReadOutcome::binary;
   }
   return ReadOutcome::text;

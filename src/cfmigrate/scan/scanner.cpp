@@ -96,6 +96,7 @@ Result<ScanReport> run_scan(const RecipeIndex& index, const ScanOptions& options
   std::atomic<std::size_t> files_seen{0};
   WalkCounters counters;
 
+  const Prefilter prefilter(index);
   auto on_file = [&](unsigned t, const std::string& real, const std::string& reported, std::size_t size) {
     ThreadState& state = *states[t];
     std::size_t seen = files_seen.fetch_add(1, std::memory_order_relaxed) + 1;
@@ -115,7 +116,7 @@ Result<ScanReport> run_scan(const RecipeIndex& index, const ScanOptions& options
     std::string_view content = state.source.content();
     ++state.files;
     state.bytes += content.size();
-    if (!may_contain_credentials(content)) {
+    if (!prefilter.may_contain_credentials(reported, content)) {
       return;
     }
     std::vector<Finding> found = detect(index, reported, content, state.stats);

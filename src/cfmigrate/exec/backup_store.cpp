@@ -1,0 +1,463 @@
+#include <cfmigrate/exec/backup_store.hpp>
+
+#include <cfmigrate/util/sha256.hpp>
+#include <cfmigrate/util/state_dir.hpp>
+
+#include <boost/json/object.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <limits>
+#include <optional>
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace cfmigrate::exec {
+
+namespace json = boost::json;
+
+namespace {
+
+constexpr std::string_view k_content_suffix = ".bak";
+constexpr std::string_view k_sidecar_suffix = ".json";
+constexpr std::int64_t k_sidecar_format = 1;
+
+std::string errno_text(int err)
+{
+  return std::strerror(err);
+}
+
+std::string pad_id(std::uint64_t id)
+{
+  std::string digits = std::to_string(id);
+  if (digits.size() < 6) {
+    digits.insert(0, 6 - digits.size(), '0');
+  }
+  return digits;
+}
+
+std::string base_name(std::uint64_t id, const std::string& sha256)
+{
+  return pad_id(id) + "-" + sha256;
+}
+
+bool ends_with(std::string_view s, std::string_view suffix)
+{
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+// The id of "NNNNNN-<64 hex>.bak|.json", or 0.
+std::uint64_t id_of(std::string_view name)
+{
+  const std::size_t dash = name.find('-');
+  if (dash == 0 || dash == std::string_view::npos || dash > 19) {
+    return 0;
+  }
+  std::uint64_t id = 0;
+  for (std::size_t i = 0; i < dash; ++i) {
+    if (name[i] < '0' || name[i] > '9') {
+      return 0;
+    }
+    id = id * 10 + static_cast<std::uint64_t>(name[i] - '0');
+  }
+  return id;
+}
+
+std::string to_hex(std::string_view bytes)
+{
+  static constexpr char k_digits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (const char c : bytes) {
+    const auto b = static_cast<unsigned char>(c);
+    out.push_back(k_digits[b >> 4U]);
+    out.push_back(k_digits[b & 0xfU]);
+  }
+  return out;
+}
+
+std::optional<std::string> from_hex(std::string_view hex)
+{
+  if (hex.size() % 2 != 0) {
+    return std::nullopt;
+  }
+  auto nibble = [](char c) -> int {
+    if (c >= '0' && c <= '9') {
+      return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+      return c - 'a' + 10;
+    }
+    return -1;
+  };
+  std::string out;
+  out.reserve(hex.size() / 2);
+  for (std::size_t i = 0; i < hex.size(); i += 2) {
+    const int hi = nibble(hex[i]);
+    const int lo = nibble(hex[i + 1]);
+    if (hi < 0 || lo < 0) {
+      return std::nullopt;
+    }
+    out.push_back(static_cast<char>((hi << 4) | lo));
+  }
+  return out;
+}
+
+Result<std::string> read_fd(int fd, const std::string& path)
+{
+  std::string text;
+  std::array<char, 65536> buf{};
+  for (;;) {
+    const ssize_t n = ::read(fd, buf.data(), buf.size());
+    if (n < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      return make_error(ErrorCode::io, "cannot read: " + errno_text(errno), path);
+    }
+    if (n == 0) {
+      return text;
+    }
+    text.append(buf.data(), static_cast<std::size_t>(n));
+  }
+}
+
+Result<std::string> read_whole_file(const std::string& path)
+{
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) {
+    const int err = errno;
+    return make_error(err == ENOENT ? ErrorCode::not_found : ErrorCode::io, "cannot open: " + errno_text(err), path);
+  }
+  auto text = read_fd(fd, path);
+  ::close(fd);
+  return text;
+}
+
+json::object to_json(const BackupRecord& r)
+{
+  json::object o;
+  o["format"] = k_sidecar_format;
+  o["id"] = r.id;
+  o["original_path"] = r.original_path;
+  o["sha256"] = r.sha256;
+  o["size"] = r.size;
+  o["mode"] = r.mode;
+  o["uid"] = r.uid;
+  o["gid"] = r.gid;
+  json::array xattrs;
+  for (const Xattr& x : r.xattrs) {
+    json::object e;
+    e["name"] = x.name;
+    e["value_hex"] = to_hex(x.value);
+    xattrs.push_back(std::move(e));
+  }
+  o["xattrs"] = std::move(xattrs);
+  return o;
+}
+
+template<typename T>
+bool get_unsigned(const json::object& o, std::string_view key, T& out)
+{
+  const json::value* v = o.if_contains(key);
+  if (v == nullptr) {
+    return false;
+  }
+  boost::system::error_code ec;
+  const auto n = v->to_number<std::uint64_t>(ec);
+  if (ec || n > static_cast<std::uint64_t>(std::numeric_limits<T>::max())) {
+    return false;
+  }
+  out = static_cast<T>(n);
+  return true;
+}
+
+bool get_string(const json::object& o, std::string_view key, std::string& out)
+{
+  const json::value* v = o.if_contains(key);
+  if (v == nullptr || !v->is_string()) {
+    return false;
+  }
+  out = std::string(v->get_string());
+  return true;
+}
+
+Result<BackupRecord> parse_sidecar(std::string_view text, const std::string& path)
+{
+  boost::system::error_code ec;
+  const json::value v = json::parse(text, ec);
+  auto bad = [&]() { return make_error(ErrorCode::parse, "malformed backup sidecar", path); };
+  if (ec || !v.is_object()) {
+    return bad();
+  }
+  const json::object& o = v.get_object();
+  BackupRecord r;
+  std::int64_t format = 0;
+  if (!get_unsigned(o, "format", format) || format != k_sidecar_format || !get_unsigned(o, "id", r.id)
+      || !get_string(o, "original_path", r.original_path) || !get_string(o, "sha256", r.sha256)
+      || !get_unsigned(o, "size", r.size) || !get_unsigned(o, "mode", r.mode) || !get_unsigned(o, "uid", r.uid)
+      || !get_unsigned(o, "gid", r.gid)) {
+    return bad();
+  }
+  const json::value* xattrs = o.if_contains("xattrs");
+  if (xattrs == nullptr || !xattrs->is_array()) {
+    return bad();
+  }
+  for (const json::value& e : xattrs->get_array()) {
+    std::string name;
+    std::string hex;
+    if (!e.is_object() || !get_string(e.get_object(), "name", name)
+        || !get_string(e.get_object(), "value_hex", hex)) {
+      return bad();
+    }
+    std::optional<std::string> value = from_hex(hex);
+    if (!value) {
+      return bad();
+    }
+    r.xattrs.push_back(Xattr{std::move(name), std::move(*value)});
+  }
+  return r;
+}
+
+// Owner of files in the store: the original's owner when we can set it (root), else ourselves.
+FileAttributes private_file_attributes(std::uint32_t uid, std::uint32_t gid)
+{
+  FileAttributes a;
+  a.mode = 0600;
+  if (::geteuid() == 0) {
+    a.uid = uid;
+    a.gid = gid;
+  } else {
+    a.uid = static_cast<std::uint32_t>(::geteuid());
+    a.gid = static_cast<std::uint32_t>(::getegid());
+  }
+  return a;
+}
+
+} // namespace
+
+Result<BackupStore> BackupStore::open(const std::string& directory)
+{
+  std::string dir = directory;
+  while (dir.size() > 1 && dir.back() == '/') {
+    dir.pop_back();
+  }
+  CFM_TRY_STATUS(ensure_private_directory(dir));
+  return BackupStore(std::move(dir));
+}
+
+std::string BackupStore::content_path(const BackupRecord& record) const
+{
+  return m_dir + "/" + base_name(record.id, record.sha256) + std::string(k_content_suffix);
+}
+
+std::string BackupStore::sidecar_path(const BackupRecord& record) const
+{
+  return m_dir + "/" + base_name(record.id, record.sha256) + std::string(k_sidecar_suffix);
+}
+
+Result<std::vector<std::string>> BackupStore::file_names() const
+{
+  DIR* dir = ::opendir(m_dir.c_str());
+  if (dir == nullptr) {
+    return make_error(ErrorCode::io, "cannot open backup directory: " + errno_text(errno), m_dir);
+  }
+  std::vector<std::string> names;
+  errno = 0;
+  while (const dirent* entry = ::readdir(dir)) {
+    const std::string name = entry->d_name;
+    if (name != "." && name != "..") {
+      names.push_back(name);
+    }
+    errno = 0;
+  }
+  const int err = errno;
+  ::closedir(dir);
+  if (err != 0) {
+    return make_error(ErrorCode::io, "cannot list backup directory: " + errno_text(err), m_dir);
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+Result<std::uint64_t> BackupStore::next_id() const
+{
+  CFM_TRY(const std::vector<std::string> names, file_names());
+  std::uint64_t max_id = 0;
+  for (const std::string& name : names) {
+    if (ends_with(name, k_content_suffix) || ends_with(name, k_sidecar_suffix)) {
+      max_id = std::max(max_id, id_of(name));
+    }
+  }
+  return max_id + 1;
+}
+
+Result<BackupRecord> BackupStore::save(const std::string& original_path)
+{
+  std::error_code ec;
+  const std::filesystem::path absolute = std::filesystem::absolute(original_path, ec);
+  if (ec) {
+    return make_error(ErrorCode::io, "cannot make path absolute: " + ec.message(), original_path);
+  }
+  const int fd = ::open(original_path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) {
+    const int err = errno;
+    return make_error(err == ENOENT ? ErrorCode::not_found : ErrorCode::io, "cannot open for backup: " + errno_text(err),
+                      original_path);
+  }
+  struct stat before {};
+  struct stat after {};
+  auto content = [&]() -> Result<std::string> {
+    if (::fstat(fd, &before) != 0) {
+      return make_error(ErrorCode::io, "cannot stat for backup: " + errno_text(errno), original_path);
+    }
+    if (!S_ISREG(before.st_mode)) {
+      return make_error(ErrorCode::unsupported, "cannot back up: not a regular file", original_path);
+    }
+    CFM_TRY(std::string bytes, read_fd(fd, original_path));
+    if (::fstat(fd, &after) != 0) {
+      return make_error(ErrorCode::io, "cannot stat for backup: " + errno_text(errno), original_path);
+    }
+    return bytes;
+  }();
+  auto attributes = content ? read_file_attributes(fd, original_path) : Result<FileAttributes>(content.error());
+  ::close(fd);
+  if (!content) {
+    return content.error();
+  }
+  if (!attributes) {
+    return attributes.error();
+  }
+  if (content->size() != static_cast<std::uint64_t>(after.st_size) || before.st_size != after.st_size
+      || before.st_mtim.tv_sec != after.st_mtim.tv_sec || before.st_mtim.tv_nsec != after.st_mtim.tv_nsec) {
+    return make_error(ErrorCode::conflict, "the file changed while it was being backed up", original_path);
+  }
+
+  BackupRecord record;
+  CFM_TRY(record.id, next_id());
+  record.original_path = absolute.string();
+  record.sha256 = sha256_hex(*content);
+  record.size = content->size();
+  record.mode = attributes->mode;
+  record.uid = attributes->uid;
+  record.gid = attributes->gid;
+  record.xattrs = std::move(attributes->xattrs);
+
+  const std::string sidecar = json::serialize(to_json(record));
+  {
+    boost::system::error_code parse_ec;
+    const json::value back = json::parse(sidecar, parse_ec);
+    if (parse_ec || !back.is_object() || back.get_object() != to_json(record)) {
+      return make_error(ErrorCode::unsupported, "cannot back up a file whose path is not valid UTF-8", original_path);
+    }
+  }
+
+  const std::string bak = content_path(record);
+  const std::string side = sidecar_path(record);
+  struct stat existing {};
+  if (::lstat(bak.c_str(), &existing) == 0 || ::lstat(side.c_str(), &existing) == 0) {
+    return make_error(ErrorCode::conflict, "backup file already exists", bak);
+  }
+  AtomicWriteOptions options;
+  options.missing = MissingTarget::create;
+  options.attributes = private_file_attributes(record.uid, record.gid);
+  CFM_TRY_STATUS(replace_file_atomically(bak, *content, options));
+  if (Status written = replace_file_atomically(side, sidecar + "\n", options); !written) {
+    ::unlink(bak.c_str()); // a copy without a sidecar would only be found by remove_all()
+    return written.error();
+  }
+  return record;
+}
+
+Result<std::string> BackupStore::read_content(const BackupRecord& record) const
+{
+  const std::string path = content_path(record);
+  auto bytes = read_whole_file(path);
+  if (!bytes) {
+    return make_error(ErrorCode::io, "backup copy is unreadable: " + bytes.error().message(), path);
+  }
+  if (bytes->size() != record.size || sha256_hex(*bytes) != record.sha256) {
+    return make_error(ErrorCode::io, "backup copy is damaged (size or SHA-256 differs from its record)", path);
+  }
+  return bytes;
+}
+
+Status BackupStore::restore(const BackupRecord& record, const FailureInjector& injector) const
+{
+  CFM_TRY(const std::string content, read_content(record));
+  AtomicWriteOptions options;
+  options.missing = MissingTarget::create;
+  options.attributes = FileAttributes{record.mode, record.uid, record.gid, record.xattrs};
+  options.failure_injector = injector;
+  return replace_file_atomically(record.original_path, content, options);
+}
+
+Result<BackupRecord> BackupStore::load(std::uint64_t id) const
+{
+  CFM_TRY(const std::vector<std::string> names, file_names());
+  for (const std::string& name : names) {
+    if (ends_with(name, k_sidecar_suffix) && id_of(name) == id) {
+      const std::string path = m_dir + "/" + name;
+      CFM_TRY(const std::string text, read_whole_file(path));
+      return parse_sidecar(text, path);
+    }
+  }
+  return make_error(ErrorCode::not_found, "no backup with id " + std::to_string(id), m_dir);
+}
+
+Result<std::vector<BackupRecord>> BackupStore::list() const
+{
+  CFM_TRY(const std::vector<std::string> names, file_names());
+  std::vector<BackupRecord> records;
+  for (const std::string& name : names) {
+    if (!ends_with(name, k_sidecar_suffix) || id_of(name) == 0) {
+      continue;
+    }
+    const std::string path = m_dir + "/" + name;
+    CFM_TRY(const std::string text, read_whole_file(path));
+    CFM_TRY(BackupRecord record, parse_sidecar(text, path));
+    records.push_back(std::move(record));
+  }
+  std::sort(records.begin(), records.end(),
+            [](const BackupRecord& a, const BackupRecord& b) { return a.id < b.id; });
+  return records;
+}
+
+Result<std::size_t> BackupStore::remove_all()
+{
+  CFM_TRY(const std::vector<std::string> names, file_names());
+  const int dir_fd = ::open(m_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir_fd < 0) {
+    return make_error(ErrorCode::io, "cannot open backup directory: " + errno_text(errno), m_dir);
+  }
+  std::size_t removed = 0;
+  for (const std::string& name : names) {
+    struct stat st {};
+    if (::fstatat(dir_fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 || S_ISDIR(st.st_mode)) {
+      continue;
+    }
+    if (::unlinkat(dir_fd, name.c_str(), 0) != 0 && errno != ENOENT) {
+      const int err = errno;
+      ::close(dir_fd);
+      return make_error(ErrorCode::io, "cannot remove backup: " + errno_text(err), m_dir + "/" + name);
+    }
+    ++removed;
+  }
+  const int rc = ::fsync(dir_fd);
+  const int err = errno;
+  ::close(dir_fd);
+  if (rc != 0) {
+    return make_error(ErrorCode::io, "cannot fsync backup directory: " + errno_text(err), m_dir);
+  }
+  return removed;
+}
+
+} // namespace cfmigrate::exec

@@ -1,0 +1,643 @@
+#include <cfmigrate/util/atomic_file.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+namespace cfmigrate {
+
+const char* to_string(AtomicStep step)
+{
+  switch (step) {
+  case AtomicStep::open_temp: return "open temp file";
+  case AtomicStep::write: return "write temp file";
+  case AtomicStep::set_owner: return "set owner and group";
+  case AtomicStep::set_xattrs: return "copy extended attributes";
+  case AtomicStep::set_mode: return "set mode";
+  case AtomicStep::fsync_file: return "fsync temp file";
+  case AtomicStep::rename: return "rename temp file over target";
+  case AtomicStep::fsync_dir: return "fsync directory";
+  }
+  return "unknown step";
+}
+
+namespace {
+
+constexpr std::string_view k_temp_marker = ".cfmigrate-";
+constexpr std::string_view k_temp_suffix = ".tmp";
+constexpr std::size_t k_random_hex_digits = 12;
+constexpr std::size_t k_max_name_in_temp = 180; // NAME_MAX is 255 on Linux
+
+std::string errno_text(int err)
+{
+  return std::strerror(err);
+}
+
+bool is_xattr_unsupported(int err)
+{
+  return err == ENOTSUP || err == EOPNOTSUPP;
+}
+
+std::string temp_prefix_for(const std::string& name)
+{
+  std::string prefix = ".";
+  prefix += name.substr(0, std::min(name.size(), k_max_name_in_temp));
+  prefix += k_temp_marker;
+  return prefix;
+}
+
+std::string random_hex()
+{
+  std::array<unsigned char, k_random_hex_digits / 2> bytes{};
+  const ssize_t got = ::getrandom(bytes.data(), bytes.size(), GRND_NONBLOCK);
+  if (got != static_cast<ssize_t>(bytes.size())) {
+    // Uniqueness, not secrecy, is what matters here: O_EXCL catches any collision.
+    auto seed = static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count())
+                ^ (static_cast<std::uint64_t>(::getpid()) << 32U);
+    for (auto& b : bytes) {
+      seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+      b = static_cast<unsigned char>(seed >> 56U);
+    }
+  }
+  static constexpr char k_digits[] = "0123456789abcdef";
+  std::string out;
+  for (const unsigned char b : bytes) {
+    out.push_back(k_digits[b >> 4U]);
+    out.push_back(k_digits[b & 0xfU]);
+  }
+  return out;
+}
+
+bool is_temp_name_for(const std::string& candidate, const std::string& prefix)
+{
+  if (candidate.size() != prefix.size() + k_random_hex_digits + k_temp_suffix.size()
+      || candidate.compare(0, prefix.size(), prefix) != 0
+      || candidate.compare(candidate.size() - k_temp_suffix.size(), k_temp_suffix.size(), k_temp_suffix) != 0) {
+    return false;
+  }
+  for (std::size_t i = prefix.size(); i < prefix.size() + k_random_hex_digits; ++i) {
+    const char c = candidate[i];
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+struct SplitPath {
+  std::string dir;
+  std::string name;
+};
+
+Result<SplitPath> split_path(const std::string& path)
+{
+  if (path.empty() || path.back() == '/') {
+    return make_error(ErrorCode::invalid_argument, "not a file path", path);
+  }
+  const std::size_t slash = path.rfind('/');
+  if (slash == std::string::npos) {
+    return SplitPath{".", path};
+  }
+  return SplitPath{slash == 0 ? std::string("/") : path.substr(0, slash), path.substr(slash + 1)};
+}
+
+struct Resolved {
+  std::string target;
+  bool exists = false;
+  struct stat st {};
+};
+
+// Resolves a symlinked path to its final target. A missing target is not an error here.
+Result<Resolved> resolve(const std::string& path)
+{
+  Resolved out;
+  struct stat lst {};
+  if (::lstat(path.c_str(), &lst) != 0) {
+    const int err = errno;
+    if (err == ENOENT) {
+      out.target = path;
+      return out;
+    }
+    return make_error(ErrorCode::io, "cannot stat: " + errno_text(err), path);
+  }
+  out.target = path;
+  if (S_ISLNK(lst.st_mode)) {
+    std::error_code ec;
+    const std::filesystem::path canonical = std::filesystem::canonical(path, ec);
+    if (ec) {
+      if (ec == std::errc::no_such_file_or_directory) {
+        return make_error(ErrorCode::not_found, "symlink target does not exist", path);
+      }
+      return make_error(ErrorCode::io, "cannot resolve symlink: " + ec.message(), path);
+    }
+    out.target = canonical.string();
+    if (::lstat(out.target.c_str(), &lst) != 0) {
+      return make_error(ErrorCode::io, "cannot stat symlink target: " + errno_text(errno), path);
+    }
+  }
+  out.exists = true;
+  out.st = lst;
+  return out;
+}
+
+// Calls list (size query then fill) until the buffer is big enough.
+template<typename Fn>
+Result<std::string> read_sized(Fn&& fn, const std::string& path, const char* what)
+{
+  for (int attempt = 0; attempt < 8; ++attempt) {
+    const ssize_t needed = fn(nullptr, 0);
+    if (needed < 0) {
+      return make_error(ErrorCode::io, std::string(what) + ": " + errno_text(errno), path);
+    }
+    std::string buffer(static_cast<std::size_t>(needed), '\0');
+    if (needed == 0) {
+      return buffer;
+    }
+    const ssize_t got = fn(buffer.data(), buffer.size());
+    if (got >= 0) {
+      buffer.resize(static_cast<std::size_t>(got));
+      return buffer;
+    }
+    if (errno != ERANGE) {
+      return make_error(ErrorCode::io, std::string(what) + ": " + errno_text(errno), path);
+    }
+  }
+  return make_error(ErrorCode::io, std::string(what) + ": keeps changing size", path);
+}
+
+template<typename ListFn, typename GetFn>
+Result<std::vector<Xattr>> read_xattrs(ListFn&& list, GetFn&& get, const std::string& path)
+{
+  std::vector<Xattr> out;
+  const ssize_t probe = list(nullptr, 0);
+  if (probe < 0 && is_xattr_unsupported(errno)) {
+    return out;
+  }
+  CFM_TRY(std::string names, read_sized(list, path, "cannot list extended attributes"));
+  std::size_t pos = 0;
+  while (pos < names.size()) {
+    const std::size_t end = names.find('\0', pos);
+    const std::string name = names.substr(pos, (end == std::string::npos ? names.size() : end) - pos);
+    pos = end == std::string::npos ? names.size() : end + 1;
+    if (name.empty()) {
+      continue;
+    }
+    auto value = read_sized([&](char* buf, std::size_t size) { return get(name.c_str(), buf, size); },
+                            path, "cannot read extended attribute");
+    if (!value) {
+      if (errno == ENODATA) {
+        continue; // removed between list and get
+      }
+      return value.error();
+    }
+    out.push_back(Xattr{name, std::move(*value)});
+  }
+  std::sort(out.begin(), out.end(), [](const Xattr& a, const Xattr& b) { return a.name < b.name; });
+  return out;
+}
+
+FileAttributes attributes_from_stat(const struct stat& st)
+{
+  FileAttributes a;
+  a.mode = static_cast<std::uint32_t>(st.st_mode & 07777);
+  a.uid = static_cast<std::uint32_t>(st.st_uid);
+  a.gid = static_cast<std::uint32_t>(st.st_gid);
+  return a;
+}
+
+class FdGuard {
+public:
+  explicit FdGuard(int fd) : m_fd(fd) {}
+  ~FdGuard()
+  {
+    if (m_fd >= 0) {
+      ::close(m_fd);
+    }
+  }
+  FdGuard(const FdGuard&) = delete;
+  FdGuard& operator=(const FdGuard&) = delete;
+  int get() const { return m_fd; }
+
+private:
+  int m_fd;
+};
+
+} // namespace
+
+Result<FileAttributes> read_file_attributes(const std::string& path)
+{
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) != 0) {
+    const int err = errno;
+    return make_error(err == ENOENT ? ErrorCode::not_found : ErrorCode::io,
+                      "cannot stat: " + errno_text(err), path);
+  }
+  FileAttributes a = attributes_from_stat(st);
+  CFM_TRY(a.xattrs,
+          read_xattrs([&](char* buf, std::size_t size) { return ::llistxattr(path.c_str(), buf, size); },
+                      [&](const char* name, char* buf, std::size_t size) {
+                        return ::lgetxattr(path.c_str(), name, buf, size);
+                      },
+                      path));
+  return a;
+}
+
+Result<FileAttributes> read_file_attributes(int fd, const std::string& path_for_errors)
+{
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    return make_error(ErrorCode::io, "cannot stat: " + errno_text(errno), path_for_errors);
+  }
+  FileAttributes a = attributes_from_stat(st);
+  CFM_TRY(a.xattrs, read_xattrs([&](char* buf, std::size_t size) { return ::flistxattr(fd, buf, size); },
+                                [&](const char* name, char* buf, std::size_t size) {
+                                  return ::fgetxattr(fd, name, buf, size);
+                                },
+                                path_for_errors));
+  return a;
+}
+
+// ---- AtomicFile -------------------------------------------------------------------------------
+
+Result<AtomicFile> AtomicFile::open(const std::string& path, AtomicWriteOptions options)
+{
+  CFM_TRY(const Resolved resolved, resolve(path));
+  if (!resolved.exists && options.missing == MissingTarget::fail) {
+    return make_error(ErrorCode::not_found, "cannot replace: file does not exist", path);
+  }
+  if (resolved.exists) {
+    if (!S_ISREG(resolved.st.st_mode)) {
+      return make_error(ErrorCode::unsupported, "cannot replace: not a regular file", path);
+    }
+    if (resolved.st.st_nlink > 1 && options.hard_links == HardLinks::refuse) {
+      return make_error(ErrorCode::unsupported,
+                        "cannot replace: the file has " + std::to_string(resolved.st.st_nlink)
+                          + " hard links and a rename would separate them",
+                        path);
+    }
+  }
+  CFM_TRY(const SplitPath split, split_path(resolved.target));
+
+  AtomicFile file;
+  file.m_requested = path;
+  file.m_target = resolved.target;
+  file.m_dir = split.dir;
+  file.m_target_name = split.name;
+  file.m_injector = std::move(options.failure_injector);
+  file.m_target_existed = resolved.exists;
+  if (resolved.exists) {
+    file.m_target_dev = static_cast<std::uint64_t>(resolved.st.st_dev);
+    file.m_target_ino = static_cast<std::uint64_t>(resolved.st.st_ino);
+  }
+  if (options.attributes) {
+    file.m_attributes = std::move(*options.attributes);
+  } else if (resolved.exists) {
+    CFM_TRY(file.m_attributes, read_file_attributes(resolved.target));
+  } else {
+    file.m_attributes.mode = 0600;
+    file.m_attributes.uid = static_cast<std::uint32_t>(::geteuid());
+    file.m_attributes.gid = static_cast<std::uint32_t>(::getegid());
+  }
+
+  file.m_dir_fd = ::open(file.m_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (file.m_dir_fd < 0) {
+    const int err = errno;
+    return make_error(err == ENOENT ? ErrorCode::not_found : ErrorCode::io,
+                      "cannot open directory: " + errno_text(err), path);
+  }
+
+  CFM_TRY_STATUS(file.inject(AtomicStep::open_temp));
+  const std::string prefix = temp_prefix_for(file.m_target_name);
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    std::string name = prefix + random_hex() + std::string(k_temp_suffix);
+    const int fd = ::openat(file.m_dir_fd, name.c_str(),
+                            O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd >= 0) {
+      file.m_fd = fd;
+      file.m_temp_name = std::move(name);
+      file.m_temp = (file.m_dir == "/" ? std::string() : file.m_dir) + "/" + file.m_temp_name;
+      return file;
+    }
+    if (errno != EEXIST) {
+      return file.fail_step(AtomicStep::open_temp, errno).error();
+    }
+  }
+  return file.fail_step(AtomicStep::open_temp, EEXIST).error();
+}
+
+AtomicFile::AtomicFile(AtomicFile&& other) noexcept
+  : m_requested(std::move(other.m_requested)),
+    m_target(std::move(other.m_target)),
+    m_dir(std::move(other.m_dir)),
+    m_target_name(std::move(other.m_target_name)),
+    m_temp_name(std::move(other.m_temp_name)),
+    m_temp(std::move(other.m_temp)),
+    m_attributes(std::move(other.m_attributes)),
+    m_injector(std::move(other.m_injector)),
+    m_target_dev(other.m_target_dev),
+    m_target_ino(other.m_target_ino),
+    m_dir_fd(std::exchange(other.m_dir_fd, -1)),
+    m_fd(std::exchange(other.m_fd, -1)),
+    m_target_existed(other.m_target_existed),
+    m_failed(other.m_failed),
+    m_committed(other.m_committed)
+{
+  other.m_temp_name.clear();
+  other.m_failed = true;
+}
+
+AtomicFile::~AtomicFile()
+{
+  discard();
+}
+
+void AtomicFile::discard() noexcept
+{
+  if (m_fd >= 0) {
+    ::close(m_fd);
+    m_fd = -1;
+  }
+  if (!m_temp_name.empty() && m_dir_fd >= 0) {
+    ::unlinkat(m_dir_fd, m_temp_name.c_str(), 0);
+  }
+  m_temp_name.clear();
+  if (m_dir_fd >= 0) {
+    ::close(m_dir_fd);
+    m_dir_fd = -1;
+  }
+}
+
+Status AtomicFile::fail_step(AtomicStep step, int err)
+{
+  discard();
+  m_failed = true;
+  return make_error(ErrorCode::io,
+                    std::string("atomic replace failed at step '") + to_string(step) + "': " + errno_text(err)
+                      + "; the file was not changed",
+                    m_requested);
+}
+
+Status AtomicFile::inject(AtomicStep step)
+{
+  if (!m_injector) {
+    return {};
+  }
+  Status injected = m_injector(step);
+  if (injected) {
+    return {};
+  }
+  discard();
+  m_failed = true;
+  return make_error(ErrorCode::io,
+                    std::string("atomic replace failed at step '") + to_string(step)
+                      + "': " + injected.error().message() + "; the file was not changed",
+                    m_requested);
+}
+
+Status AtomicFile::write(std::string_view bytes)
+{
+  if (m_failed || m_committed || m_fd < 0) {
+    return make_error(ErrorCode::internal, "write on an AtomicFile that is closed or failed", m_requested);
+  }
+  CFM_TRY_STATUS(inject(AtomicStep::write));
+  const char* data = bytes.data();
+  std::size_t left = bytes.size();
+  while (left > 0) {
+    const ssize_t n = ::write(m_fd, data, left);
+    if (n < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      return fail_step(AtomicStep::write, errno);
+    }
+    if (n == 0) {
+      return fail_step(AtomicStep::write, EIO);
+    }
+    data += n;
+    left -= static_cast<std::size_t>(n);
+  }
+  return {};
+}
+
+Status AtomicFile::commit()
+{
+  if (m_failed || m_committed || m_fd < 0) {
+    return make_error(ErrorCode::internal, "commit on an AtomicFile that is closed or failed", m_requested);
+  }
+
+  // Owner first: chown clears set-id bits and security.capability, which the later steps set.
+  CFM_TRY_STATUS(inject(AtomicStep::set_owner));
+  struct stat st {};
+  if (::fstat(m_fd, &st) != 0) {
+    return fail_step(AtomicStep::set_owner, errno);
+  }
+  const auto uid = static_cast<uid_t>(m_attributes.uid);
+  const auto gid = static_cast<gid_t>(m_attributes.gid);
+  if ((st.st_uid != uid || st.st_gid != gid) && ::fchown(m_fd, uid, gid) != 0) {
+    return fail_step(AtomicStep::set_owner, errno);
+  }
+
+  CFM_TRY_STATUS(inject(AtomicStep::set_xattrs));
+  for (const Xattr& x : m_attributes.xattrs) {
+    if (::fsetxattr(m_fd, x.name.c_str(), x.value.data(), x.value.size(), 0) != 0) {
+      if (is_xattr_unsupported(errno)) {
+        break;
+      }
+      return fail_step(AtomicStep::set_xattrs, errno);
+    }
+  }
+
+  CFM_TRY_STATUS(inject(AtomicStep::set_mode));
+  if (::fchmod(m_fd, static_cast<mode_t>(m_attributes.mode & 07777)) != 0) {
+    return fail_step(AtomicStep::set_mode, errno);
+  }
+
+  CFM_TRY_STATUS(inject(AtomicStep::fsync_file));
+  if (::fsync(m_fd) != 0) {
+    return fail_step(AtomicStep::fsync_file, errno);
+  }
+  const int fd = std::exchange(m_fd, -1);
+  if (::close(fd) != 0 && errno != EINTR) {
+    return fail_step(AtomicStep::fsync_file, errno);
+  }
+
+  CFM_TRY_STATUS(inject(AtomicStep::rename));
+  bool exchanged = false;
+  if (m_target_existed) {
+    if (::renameat2(m_dir_fd, m_temp_name.c_str(), m_dir_fd, m_target_name.c_str(), RENAME_EXCHANGE) == 0) {
+      exchanged = true;
+    } else if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP) {
+      return fail_step(AtomicStep::rename, errno);
+    } else if (::renameat(m_dir_fd, m_temp_name.c_str(), m_dir_fd, m_target_name.c_str()) != 0) {
+      return fail_step(AtomicStep::rename, errno);
+    }
+  } else {
+    int rc = ::renameat2(m_dir_fd, m_temp_name.c_str(), m_dir_fd, m_target_name.c_str(), RENAME_NOREPLACE);
+    if (rc != 0 && (errno == EINVAL || errno == ENOSYS || errno == ENOTSUP)) {
+      rc = ::renameat(m_dir_fd, m_temp_name.c_str(), m_dir_fd, m_target_name.c_str());
+    }
+    if (rc != 0) {
+      if (errno == EEXIST) {
+        discard();
+        m_failed = true;
+        return make_error(ErrorCode::conflict, "the file appeared while it was being created; not changed",
+                          m_requested);
+      }
+      return fail_step(AtomicStep::rename, errno);
+    }
+  }
+
+  // Puts the original back after an exchange; false if that failed too.
+  auto undo_exchange = [this]() {
+    return ::renameat2(m_dir_fd, m_temp_name.c_str(), m_dir_fd, m_target_name.c_str(), RENAME_EXCHANGE) == 0;
+  };
+  auto undo_failed = [this](const std::string& why) {
+    // The temp name now holds the original content: never delete it.
+    const std::string left_at = m_temp;
+    m_temp_name.clear();
+    discard();
+    m_failed = true;
+    return make_error(ErrorCode::io,
+                      why + "; undoing the rename failed too: the new content is in place and the "
+                              "previous content is at "
+                        + left_at,
+                      m_requested);
+  };
+
+  if (exchanged) {
+    // The previous content must be the inode we snapshotted; otherwise someone replaced the file
+    // after open() and we would be discarding their write.
+    struct stat old_st {};
+    if (::fstatat(m_dir_fd, m_temp_name.c_str(), &old_st, AT_SYMLINK_NOFOLLOW) != 0
+        || static_cast<std::uint64_t>(old_st.st_dev) != m_target_dev
+        || static_cast<std::uint64_t>(old_st.st_ino) != m_target_ino) {
+      if (!undo_exchange()) {
+        return undo_failed("the file was replaced by someone else during the rewrite");
+      }
+      discard();
+      m_failed = true;
+      return make_error(ErrorCode::conflict,
+                        "the file was replaced by someone else during the rewrite; not changed", m_requested);
+    }
+  } else {
+    m_temp_name.clear(); // consumed by the rename
+  }
+
+  Status injected = inject_keep(AtomicStep::fsync_dir);
+  const int dir_err = !injected ? EIO : (::fsync(m_dir_fd) != 0 ? errno : 0);
+  if (dir_err != 0) {
+    const std::string why = std::string("atomic replace failed at step 'fsync directory': ")
+                            + (!injected ? injected.error().message() : errno_text(dir_err));
+    if (exchanged) {
+      if (!undo_exchange()) {
+        return undo_failed(why);
+      }
+      ::fsync(m_dir_fd);
+      discard(); // removes the new content, now under the temp name
+      m_failed = true;
+      return make_error(ErrorCode::io, why + "; the original was put back", m_requested);
+    }
+    if (!m_target_existed) {
+      ::unlinkat(m_dir_fd, m_target_name.c_str(), 0);
+      ::fsync(m_dir_fd);
+      discard();
+      m_failed = true;
+      return make_error(ErrorCode::io, why + "; the new file was removed", m_requested);
+    }
+    discard();
+    m_failed = true;
+    return make_error(ErrorCode::io,
+                      why + "; this filesystem cannot exchange files, so the new content is in place but "
+                            "may not be durable",
+                      m_requested);
+  }
+
+  m_committed = true;
+  if (exchanged) {
+    if (::unlinkat(m_dir_fd, m_temp_name.c_str(), 0) != 0) {
+      const int err = errno;
+      const std::string left_at = m_temp;
+      m_temp_name.clear();
+      discard();
+      return make_error(ErrorCode::io,
+                        "the file was replaced, but removing its previous content failed (" + errno_text(err)
+                          + "); it is at " + left_at,
+                        m_requested);
+    }
+    m_temp_name.clear();
+    ::fsync(m_dir_fd); // best effort: a lost unlink only leaves a stale temp file
+  }
+  discard();
+  return {};
+}
+
+Status AtomicFile::inject_keep(AtomicStep step)
+{
+  if (!m_injector) {
+    return {};
+  }
+  return m_injector(step);
+}
+
+Status replace_file_atomically(const std::string& path, std::string_view new_content,
+                               const AtomicWriteOptions& options)
+{
+  CFM_TRY(AtomicFile file, AtomicFile::open(path, options));
+  CFM_TRY_STATUS(file.write(new_content));
+  return file.commit();
+}
+
+Result<std::size_t> remove_stale_temp_files(const std::string& path)
+{
+  CFM_TRY(const Resolved resolved, resolve(path));
+  CFM_TRY(const SplitPath split, split_path(resolved.target));
+  const std::string prefix = temp_prefix_for(split.name);
+  DIR* dir = ::opendir(split.dir.c_str());
+  if (dir == nullptr) {
+    if (errno == ENOENT) {
+      return std::size_t{0};
+    }
+    return make_error(ErrorCode::io, "cannot open directory: " + errno_text(errno), split.dir);
+  }
+  std::vector<std::string> stale;
+  errno = 0;
+  while (const dirent* entry = ::readdir(dir)) {
+    const std::string name = entry->d_name;
+    if (is_temp_name_for(name, prefix)) {
+      stale.push_back(name);
+    }
+  }
+  const int read_err = errno;
+  const FdGuard dir_fd(::dup(::dirfd(dir)));
+  ::closedir(dir);
+  if (read_err != 0) {
+    return make_error(ErrorCode::io, "cannot list directory: " + errno_text(read_err), split.dir);
+  }
+  std::size_t removed = 0;
+  for (const std::string& name : stale) {
+    if (::unlinkat(dir_fd.get(), name.c_str(), 0) == 0) {
+      ++removed;
+    } else if (errno != ENOENT) {
+      return make_error(ErrorCode::io, "cannot remove stale temp file: " + errno_text(errno),
+                        split.dir + "/" + name);
+    }
+  }
+  if (removed > 0) {
+    ::fsync(dir_fd.get());
+  }
+  return removed;
+}
+
+} // namespace cfmigrate
