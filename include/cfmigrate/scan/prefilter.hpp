@@ -22,8 +22,8 @@ bool may_contain_credentials(std::string_view content);
 //  - a Cloudflare signal, a key or token name of a recipe that needs no context, a signal of one that
 //    does, a `cfk_` / `cfut_` / `cfat_` prefix, a fill-in word or documentation example (ASCII case
 //    folded, searched with an SSSE3 multi-literal filter where the CPU has it);
-//  - a `<`, a run of 5+ equal characters that could be a whole value, a run of 48+ base64 characters
-//    (a value the detector decodes);
+//  - a `<`, a run of 5+ equal characters that could be a whole value, a run of 46+ base64 characters
+//    (part of a 48+ character value the detector decodes);
 //  - a path matched by a recipe that needs context.
 // Built once per scan, shared read-only by all threads.
 class Prefilter {

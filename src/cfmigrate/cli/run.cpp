@@ -1,8 +1,10 @@
 #include <cfmigrate/cli/run.hpp>
 
+#include <cfmigrate/cli/apply_command.hpp>
 #include <cfmigrate/cli/exit_codes.hpp>
 #include <cfmigrate/cli/plan_command.hpp>
 #include <cfmigrate/cli/recipes_command.hpp>
+#include <cfmigrate/cli/report_command.hpp>
 #include <cfmigrate/cli/scan_command.hpp>
 #include <cfmigrate/util/version.hpp>
 
@@ -23,6 +25,11 @@ const std::map<std::string, std::pair<Command, const char*>>& commands()
     {"scan", {scan_command, "find every Global API Key usage (read-only)"}},
     {"plan", {plan_command, "show and save what a migration would do (changes nothing)"}},
     {"show", {show_command, "render a saved plan file"}},
+    {"apply", {apply_command, "create the tokens and rewrite the files of a plan (journalled)"}},
+    {"rollback", {rollback_command, "undo an apply: restore the files, delete the tokens"}},
+    {"status", {status_command, "every migration in the state dir and its state"}},
+    {"finalize", {finalize_command, "delete backups and check no Global key usage remains"}},
+    {"report", {report_command, "merge many hosts' scan/plan/status JSON into one fleet report"}},
     {"recipes", {recipes_command, "list the per-program recipes after validating them"}},
   };
   return k_commands;

@@ -22,7 +22,7 @@ constexpr std::uint8_t k_c = 2;           // c C
 constexpr std::uint8_t k_f_or_l = 4;      // f F l L
 constexpr std::uint8_t k_x = 8;           // x X
 constexpr std::uint8_t k_dash = 16;       // -
-constexpr std::uint8_t k_base64 = 32;     // [A-Za-z0-9+/=]: what decode_base64 accepts
+constexpr std::uint8_t k_base64 = 32;     // [A-Za-z0-9+/]: decode_base64's alphabet ('=' only pads)
 constexpr std::uint8_t k_alnum = 64;
 
 constexpr std::array<std::uint8_t, 256> make_classes()
@@ -34,8 +34,11 @@ constexpr std::array<std::uint8_t, 256> make_classes()
     if (alnum) {
       v |= k_alnum | k_credential | k_base64;
     }
-    if (c == '+' || c == '/' || c == '=') {
+    if (c == '+' || c == '/') {
       v |= k_credential | k_base64;
+    }
+    if (c == '=') {
+      v |= k_credential;
     }
     if (c == '-' || c == '_') {
       v |= k_credential;
@@ -90,7 +93,9 @@ constexpr std::array<std::string_view, 17> k_placeholder_words = {
   "c2547eb745079dac9320b638f5e225cf483cc5cfdda41", "sn3lzjtbx6kkg7odcbuaxoo963geiygqqnftofyy",
 };
 
-constexpr std::size_t k_base64_run = 48;  // detector.cpp decodes values of 48+ characters
+// detector.cpp decodes values of 48+ base64 characters, at most two of them '=' padding at the end:
+// such a value holds a run of 46+ characters of the alphabet.
+constexpr std::size_t k_base64_run = 46;
 constexpr std::size_t k_same_run = 5;     // is_placeholder: one repeated character, more than 4
 
 bool needle_at(std::string_view content, std::size_t at, std::string_view needle)
@@ -107,9 +112,26 @@ bool needle_at(std::string_view content, std::size_t at, std::string_view needle
   return true;
 }
 
+// Where a value can start (settings_extractor.cpp): after a separator (= : => := ,), a quote, the
+// start of a line or a comment leader (colon records), then blanks. '<' is not listed: a file with
+// one passes anyway.
+bool may_precede_value(unsigned char c)
+{
+  return c == '=' || c == ':' || c == '>' || c == ',' || c == '"' || c == '\'' || c == '`' || c == '#' || c == ';'
+         || c == '/' || c == '*' || c == '\n' || c == 0xBF;  // 0xBF: the last byte of a UTF-8 BOM
+}
+
+// Where a value can end: a bare value's delimiters, a quote, the end of the line, blanks (trimmed),
+// ':' (colon records).
+bool may_follow_value(unsigned char c)
+{
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '"' || c == '\'' || c == '`' || c == ',' || c == ';'
+         || c == ')' || c == '}' || c == ']' || c == '<' || c == '&' || c == '|' || c == '\\' || c == ':';
+}
+
 // A run of 5+ equal bytes starting at `at` that could be a whole value: never blanks (values are
-// trimmed), and for a letter or digit the run must not touch other letters or digits (a value
-// starts after a separator and a bare one runs to a delimiter).
+// trimmed); a run of a letter or digit is a whole value only when it is a whole word that starts
+// where a value can start and ends where a value can end.
 bool same_run_at(std::string_view content, std::size_t at)
 {
   if (at + k_same_run > content.size()) {
@@ -135,8 +157,13 @@ bool same_run_at(std::string_view content, std::size_t at)
   while (end < content.size() && static_cast<unsigned char>(content[end]) == c) {
     ++end;
   }
-  return (start == 0 || !is_alnum(static_cast<unsigned char>(content[start - 1])))
-         && (end == content.size() || !is_alnum(static_cast<unsigned char>(content[end])));
+  if (end < content.size() && !may_follow_value(static_cast<unsigned char>(content[end]))) {
+    return false;
+  }
+  while (start > 0 && (content[start - 1] == ' ' || content[start - 1] == '\t')) {
+    --start;
+  }
+  return start == 0 || may_precede_value(static_cast<unsigned char>(content[start - 1]));
 }
 
 } // namespace
@@ -293,7 +320,7 @@ struct ScanState {
 };
 
 // Tracks runs of base64 characters over consecutive blocks; `inv` has a bit for every position of
-// the block (of `valid` positions) that is not a base64 character. True on a run of 48.
+// the block (of `valid` positions) that is not a base64 character. True on a run of k_base64_run.
 bool base64_block(ScanState& s, unsigned inv, unsigned valid)
 {
   if (inv == 0) {
@@ -367,8 +394,7 @@ __attribute__((target("ssse3"))) bool ssse3_block(ScanState& s, const unsigned c
   __m128i folded = _mm_or_si128(v0, _mm_set1_epi8(0x20));
   __m128i letter = _mm_and_si128(_mm_cmpgt_epi8(folded, _mm_set1_epi8('a' - 1)), _mm_cmpgt_epi8(_mm_set1_epi8('z' + 1), folded));
   __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v0, _mm_set1_epi8('0' - 1)), _mm_cmpgt_epi8(_mm_set1_epi8('9' + 1), v0));
-  __m128i sym = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v0, _mm_set1_epi8('+')), _mm_cmpeq_epi8(v0, _mm_set1_epi8('/'))),
-                             _mm_cmpeq_epi8(v0, _mm_set1_epi8('=')));
+  __m128i sym = _mm_or_si128(_mm_cmpeq_epi8(v0, _mm_set1_epi8('+')), _mm_cmpeq_epi8(v0, _mm_set1_epi8('/')));
   auto b64 = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(letter, digit), sym)));
   if (base64_block(s, ~b64 & valid_mask, valid)) {
     return true;

@@ -1,0 +1,71 @@
+#pragma once
+// One migration in the state directory: <state>/migrations/<plan-id>/ with plan.json (the plan
+// applied), journal.jsonl (what happened) and backups/ (the original files, 0600).
+// The summary replays the journal into the state of every token and file.
+
+#include <cfmigrate/exec/journal.hpp>
+#include <cfmigrate/util/result.hpp>
+
+#include <boost/json/value.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace cfmigrate::exec {
+
+struct MigrationPaths {
+  std::string dir;
+  std::string plan;
+  std::string journal;
+  std::string backups;
+};
+
+MigrationPaths migration_paths(const std::string& migration_dir);
+
+enum class MigrationState { in_progress, applied, failed, rolled_back, finalized };
+const char* to_string(MigrationState state);
+
+struct TokenRecord {
+  std::string key;
+  std::string name;
+  std::string id;
+  std::string state;  // create_intent, created, verified, delete_intent, deleted
+};
+
+struct FileRecord {
+  std::string path;
+  std::uint64_t backup_id = 0;
+  std::string sha_before;
+  std::string sha_after;
+  std::string state;  // backed_up, write_intent, written, verified, restored, conflict
+};
+
+struct Failure {
+  std::string step;
+  std::string message;
+};
+
+struct MigrationSummary {
+  std::string plan_id;
+  std::string host;
+  std::string created;
+  MigrationState state = MigrationState::in_progress;
+  std::vector<TokenRecord> tokens;
+  std::vector<FileRecord> files;
+  std::vector<Failure> failures;
+  unsigned rollbacks = 0;
+  bool torn_tail = false;
+
+  TokenRecord* token(const std::string& key);
+  FileRecord* file(const std::string& path);
+};
+
+// Replays journal records (in order) into a summary.
+MigrationSummary summarize(const std::vector<boost::json::object>& records);
+
+[[nodiscard]] Result<MigrationSummary> read_summary(const MigrationPaths& paths);
+
+boost::json::object to_json(const MigrationSummary& summary);
+
+} // namespace cfmigrate::exec

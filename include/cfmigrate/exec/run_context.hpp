@@ -1,0 +1,63 @@
+#pragma once
+// What apply and rollback share while they run: the migration's files in the state dir, the
+// journal (written before every mutation), the backup store, one API client per credential, and
+// the dry-run switch that keeps every mutation from happening while the same code path runs.
+
+#include <cfmigrate/exec/backup_store.hpp>
+#include <cfmigrate/exec/executor.hpp>
+#include <cfmigrate/exec/journal.hpp>
+#include <cfmigrate/util/file_lock.hpp>
+
+#include <boost/json/object.hpp>
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace cfmigrate::exec {
+
+class RunContext {
+public:
+  // Opens (or, for a dry run, only locates) the state dir and the migration's directory, and
+  // takes the state lock. ErrorCode::locked when another run holds it.
+  [[nodiscard]] static Result<std::unique_ptr<RunContext>> open(const ExecOptions& options, const std::string& plan_id,
+                                                                bool create);
+
+  const ExecOptions& options() const { return m_options; }
+  // The client options, with one rate limiter shared by all clients of the run.
+  const cloudflare::ClientOptions& client_options() const { return m_client; }
+  const MigrationPaths& paths() const { return m_paths; }
+  bool dry_run() const { return m_options.dry_run; }
+  bool has_journal() const;
+
+  // Appends a journal record (fsynced) or, in a dry run, logs it. Refuses secrets by construction.
+  [[nodiscard]] Status record(boost::json::object record);
+  void log(const std::string& line) const;
+
+  BackupStore* store() { return m_store ? &*m_store : nullptr; }
+
+  // The client for the plan's credential `fingerprint`, resolved once: from the environment for
+  // env-sourced credentials, else the Global key read back from the file it was found in (or its
+  // backup, once the file has been rewritten).
+  [[nodiscard]] Result<cloudflare::Client*> client_for(const scan::RecipeIndex& index, const plan::Plan& plan,
+                                                       const std::string& fingerprint);
+
+  std::string real_path(const plan::Plan& plan, const std::string& reported) const;
+
+private:
+  explicit RunContext(const ExecOptions& options) : m_options(options), m_client(options.client) {}
+
+  const ExecOptions& m_options;
+  cloudflare::ClientOptions m_client;
+  MigrationPaths m_paths;
+  std::optional<FileLock> m_lock;
+  std::optional<Journal> m_journal;
+  std::optional<BackupStore> m_store;
+  std::map<std::string, std::unique_ptr<cloudflare::Client>> m_clients;
+};
+
+// The whole content of a file, or an io error.
+[[nodiscard]] Result<std::string> read_file_content(const std::string& path);
+
+} // namespace cfmigrate::exec

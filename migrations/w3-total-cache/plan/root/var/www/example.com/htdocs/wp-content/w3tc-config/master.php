@@ -1,0 +1,11 @@
+<?php exit; ?>{
+    "version": "2.7.5",
+    "pgcache.enabled": true,
+    "cdnfsd.enabled": true,
+    "cdnfsd.engine": "cloudflare",
+    "cloudflare.email": "admin@example.com",
+    "cloudflare.key": "0f3a5c7e9b1d2f4a6c8e0b2d4f6a8c0e1a3c5",
+    "cloudflare.zone_id": "023e105f4ecef8ad9ca31a8372d0c353",
+    "cloudflare.zone_name": "example.com",
+    "cloudflare.timelimit.api_request": 30
+}

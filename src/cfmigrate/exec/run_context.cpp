@@ -1,0 +1,158 @@
+#include <cfmigrate/exec/run_context.hpp>
+
+#include <cfmigrate/plan/planner.hpp>
+#include <cfmigrate/util/sha256.hpp>
+#include <cfmigrate/util/state_dir.hpp>
+
+#include <boost/json.hpp>
+
+#include <fstream>
+#include <ostream>
+#include <sstream>
+#include <sys/stat.h>
+
+namespace cfmigrate::exec {
+
+Result<std::string> read_file_content(const std::string& path)
+{
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return make_error(ErrorCode::io, "cannot read", path);
+  }
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+Result<std::unique_ptr<RunContext>> RunContext::open(const ExecOptions& options, const std::string& plan_id, bool create)
+{
+  std::unique_ptr<RunContext> context(new RunContext(options));
+  if (!context->m_client.limiter) {
+    // One budget for every client of this run (the key's, and each new token's check).
+    context->m_client.limiter = std::make_shared<cloudflare::RateLimiter>(context->m_client.rate_limit);
+  }
+  std::string dir = options.state_dir + "/migrations/" + plan_id;
+  if (!is_valid_migration_id(plan_id)) {
+    return make_error(ErrorCode::invalid_argument, "not a usable plan id: " + plan_id);
+  }
+  struct stat st{};
+  bool exists = ::stat(dir.c_str(), &st) == 0;
+  if (options.dry_run) {
+    context->m_paths = migration_paths(dir);
+    if (exists) {
+      auto store = BackupStore::open(context->m_paths.backups);
+      if (store) {
+        context->m_store.emplace(std::move(*store));
+      }
+    }
+    return context;
+  }
+  CFM_TRY(StateDir state, StateDir::open(options.state_dir));
+  CFM_TRY(FileLock lock, FileLock::acquire(options.state_dir + "/lock"));
+  context->m_lock.emplace(std::move(lock));
+  if (!exists && !create) {
+    return make_error(ErrorCode::not_found, "no migration " + plan_id + " in " + options.state_dir);
+  }
+  CFM_TRY(std::string migration_dir, state.migration_dir(plan_id));
+  context->m_paths = migration_paths(migration_dir);
+  CFM_TRY(BackupStore store, BackupStore::open(context->m_paths.backups));
+  context->m_store.emplace(std::move(store));
+  CFM_TRY(Journal journal, Journal::open(context->m_paths.journal));
+  context->m_journal.emplace(std::move(journal));
+  return context;
+}
+
+bool RunContext::has_journal() const
+{
+  struct stat st{};
+  return ::stat(m_paths.journal.c_str(), &st) == 0 && st.st_size > 0;
+}
+
+Status RunContext::record(boost::json::object record)
+{
+  if (m_options.dry_run || !m_journal) {
+    return {};
+  }
+  CFM_TRY(std::uint64_t seq, m_journal->append(std::move(record)));
+  (void)seq;
+  return {};
+}
+
+void RunContext::log(const std::string& line) const
+{
+  if (m_options.log != nullptr) {
+    *m_options.log << (m_options.dry_run ? "[dry run] " : "") << line << "\n";
+  }
+}
+
+std::string RunContext::real_path(const plan::Plan& plan, const std::string& reported) const
+{
+  return plan::real_path(m_options.root.empty() ? plan.root : m_options.root, reported);
+}
+
+Result<cloudflare::Client*> RunContext::client_for(const scan::RecipeIndex& index, const plan::Plan& plan,
+                                                   const std::string& fingerprint)
+{
+  if (auto it = m_clients.find(fingerprint); it != m_clients.end()) {
+    return it->second.get();
+  }
+  const plan::CreatorCredential* c = nullptr;
+  for (const auto& candidate : plan.credentials) {
+    if (candidate.fingerprint == fingerprint) {
+      c = &candidate;
+    }
+  }
+  if (c == nullptr) {
+    return make_error(ErrorCode::invalid_argument, "the plan names no credential " + fingerprint);
+  }
+  std::optional<cloudflare::Credentials> credentials;
+  if (c->source.rfind("env:", 0) == 0) {
+    if (!m_options.credentials || m_options.credentials->secret().fingerprint() != fingerprint) {
+      return make_error(ErrorCode::auth, "the plan was made with " + c->source + " (" + fingerprint
+                                             + "); set the same credential in the environment");
+    }
+    credentials = m_options.credentials->clone();
+  } else {
+    // "path:line": read the key back from the file, or from its backup once rewritten.
+    std::string path = c->source.substr(0, c->source.rfind(':'));
+    std::vector<std::string> candidates;
+    if (m_store) {
+      auto records = m_store->list();
+      if (records) {
+        for (const auto& r : *records) {
+          if (r.original_path == real_path(plan, path)) {
+            auto content = m_store->read_content(r);
+            if (content) {
+              candidates.push_back(std::move(*content));
+            }
+          }
+        }
+      }
+    }
+    if (auto current = read_file_content(real_path(plan, path)); current) {
+      candidates.push_back(std::move(*current));
+    }
+    for (const auto& content : candidates) {
+      scan::DetectStats stats;
+      for (auto& f : scan::detect(index, path, content, stats)) {
+        if (f.fingerprint == fingerprint && f.credential == scan::Credential::global_key) {
+          credentials = cloudflare::Credentials(cloudflare::GlobalKey{c->email, f.value.clone()});
+          break;
+        }
+      }
+      if (credentials) {
+        break;
+      }
+    }
+    if (!credentials) {
+      return make_error(ErrorCode::not_found, "the Global key " + fingerprint + " is no longer in " + path
+                                                  + " nor in a backup; set CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY");
+    }
+  }
+  CFM_TRY(std::unique_ptr<cloudflare::Client> client, cloudflare::Client::create(m_client, std::move(*credentials)));
+  cloudflare::Client* raw = client.get();
+  m_clients[fingerprint] = std::move(client);
+  return raw;
+}
+
+} // namespace cfmigrate::exec

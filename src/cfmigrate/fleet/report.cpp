@@ -1,0 +1,690 @@
+#include <cfmigrate/fleet/report.hpp>
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <fstream>
+#include <iomanip>
+#include <ostream>
+#include <sstream>
+
+namespace cfmigrate::fleet {
+
+namespace json = boost::json;
+
+namespace {
+
+std::string str(const json::object& o, std::string_view key)
+{
+  const json::value* v = o.if_contains(key);
+  return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
+std::int64_t integer(const json::object& o, std::string_view key)
+{
+  const json::value* v = o.if_contains(key);
+  if (v == nullptr) {
+    return 0;
+  }
+  if (v->is_int64()) {
+    return v->as_int64();
+  }
+  if (v->is_uint64()) {
+    return static_cast<std::int64_t>(v->as_uint64());
+  }
+  return 0;
+}
+
+const json::array& array(const json::object& o, std::string_view key)
+{
+  static const json::array k_empty;
+  const json::value* v = o.if_contains(key);
+  return v != nullptr && v->is_array() ? v->as_array() : k_empty;
+}
+
+// Objects of an array; anything else in it is skipped.
+std::vector<const json::object*> objects(const json::object& o, std::string_view key)
+{
+  std::vector<const json::object*> out;
+  for (const auto& item : array(o, key)) {
+    if (item.is_object()) {
+      out.push_back(&item.as_object());
+    }
+  }
+  return out;
+}
+
+std::string join(const std::set<std::string>& items, const char* separator = ", ")
+{
+  std::string out;
+  for (const auto& item : items) {
+    if (!out.empty()) {
+      out += separator;
+    }
+    out += item;
+  }
+  return out;
+}
+
+template<typename Container>
+json::array strings(const Container& items)
+{
+  json::array a;
+  for (const auto& s : items) {
+    a.emplace_back(s);
+  }
+  return a;
+}
+
+void read_scan(const json::object& doc, HostView& host)
+{
+  host.usages.clear();
+  host.references.clear();
+  host.scoped_tokens = 0;
+  for (const json::object* f : objects(doc, "findings")) {
+    const std::string credential = str(*f, "credential");
+    if (credential == "global_key") {
+      KeyUsage u;
+      u.fingerprint = str(*f, "fingerprint");
+      u.email = str(*f, "email");
+      u.program = str(*f, "program");
+      u.path = str(*f, "path");
+      u.line = integer(*f, "line");
+      u.commented = str(*f, "state") == "commented";
+      if (u.fingerprint.empty()) {
+        u.fingerprint = "sha256:unknown";
+      }
+      host.usages.push_back(std::move(u));
+    } else if (credential == "reference") {
+      host.references.push_back(Reference{str(*f, "program"), str(*f, "path"), integer(*f, "line")});
+    } else if (credential == "scoped_token") {
+      ++host.scoped_tokens;
+    }
+  }
+}
+
+void read_plan(const json::object& doc, HostView& host)
+{
+  host.plan_id = str(doc, "plan_id");
+  host.planned_tokens = array(doc, "tokens").size();
+  host.planned_files = array(doc, "edits").size();
+  host.manual_items = array(doc, "manual").size();
+  host.plan_key_fingerprints.clear();
+  host.planned_token_names.clear();
+  std::set<std::string> global_keys;
+  for (const json::object* c : objects(doc, "credentials")) {
+    if (str(*c, "kind") == "global_key") {
+      global_keys.insert(str(*c, "fingerprint"));
+    }
+  }
+  for (const json::object* t : objects(doc, "tokens")) {
+    host.planned_token_names.push_back(str(*t, "name"));
+    if (const std::string credential = str(*t, "credential"); global_keys.contains(credential)) {
+      host.plan_key_fingerprints.insert(credential);
+    }
+  }
+  // A plan that edits files away from a Global key also names the keys it replaces.
+  for (const auto& fingerprint : global_keys) {
+    host.plan_key_fingerprints.insert(fingerprint);
+  }
+}
+
+MigrationView read_migration(const json::object& m)
+{
+  MigrationView v;
+  v.plan_id = str(m, "plan_id");
+  v.created = str(m, "created");
+  v.state = str(m, "state");
+  if (v.state.empty()) {
+    v.state = "in_progress";
+  }
+  for (const json::object* t : objects(m, "tokens")) {
+    const std::string id = str(*t, "id");
+    const std::string state = str(*t, "state");
+    v.token_names.push_back(str(*t, "name"));
+    if (id.empty()) {
+      if (state == "create_intent") {
+        ++v.tokens_unknown;
+      }
+      continue;
+    }
+    ++v.tokens_created;
+    if (state != "deleted") {
+      ++v.tokens_live;
+      v.token_ids.push_back(id);
+    }
+  }
+  for (const json::object* f : objects(m, "files")) {
+    const std::string state = str(*f, "state");
+    if (state == "written" || state == "verified") {
+      ++v.files_changed;
+    } else if (state == "restored") {
+      ++v.files_restored;
+    } else if (state == "conflict") {
+      ++v.files_conflict;
+    } else if (state == "write_intent") {
+      ++v.files_unknown;
+    }
+  }
+  for (const json::object* f : objects(m, "failures")) {
+    v.failures.emplace_back(str(*f, "step"), str(*f, "message"));
+  }
+  const std::int64_t rollbacks = integer(m, "rollbacks");
+  v.rollbacks = rollbacks > 0 ? static_cast<std::size_t>(rollbacks) : 0;
+  return v;
+}
+
+HostView& host_named(std::map<std::string, HostView>& hosts, const std::string& name)
+{
+  HostView& h = hosts[name];
+  h.host = name;
+  return h;
+}
+
+// Replaces an earlier document of the same kind for the same host, with a warning.
+bool replacing(std::string& current_source, bool& present, const std::string& source, const std::string& host,
+               DocumentKind kind, std::vector<std::string>& warnings)
+{
+  if (present && current_source != source) {
+    warnings.push_back(std::string("host ") + host + ": several " + to_string(kind) + " documents; using " + source +
+                       " (given after " + current_source + ")");
+    current_source = source;
+    return true;
+  }
+  const bool fresh = !present;
+  present = true;
+  current_source = source;
+  return fresh;
+}
+
+bool blocking(const std::string& state)
+{
+  return state == "in_progress" || state == "failed";
+}
+
+} // namespace
+
+const char* to_string(DocumentKind kind)
+{
+  switch (kind) {
+  case DocumentKind::scan: return "scan";
+  case DocumentKind::plan: return "plan";
+  case DocumentKind::status: return "status";
+  }
+  return "scan";
+}
+
+std::size_t HostView::active_usages() const
+{
+  return static_cast<std::size_t>(std::count_if(usages.begin(), usages.end(), [](const KeyUsage& u) { return !u.commented; }));
+}
+
+std::size_t HostView::commented_usages() const
+{
+  return usages.size() - active_usages();
+}
+
+bool HostView::plan_applied() const
+{
+  return std::any_of(migrations.begin(), migrations.end(), [&](const MigrationView& m) { return m.plan_id == plan_id; });
+}
+
+std::string HostView::state() const
+{
+  for (const char* bad : {"failed", "in_progress"}) {
+    if (std::any_of(migrations.begin(), migrations.end(), [&](const MigrationView& m) { return m.state == bad; })) {
+      return bad;
+    }
+  }
+  if (planned && !plan_applied() && planned_tokens + planned_files > 0) {
+    return "planned";  // a newer plan waits to be applied
+  }
+  if (!migrations.empty()) {
+    return migrations.back().state;
+  }
+  if (planned) {
+    return planned_tokens + planned_files > 0 ? "planned" : "nothing_to_do";
+  }
+  return scanned ? "scanned" : "unknown";
+}
+
+std::size_t KeyView::hosts_using() const
+{
+  return static_cast<std::size_t>(std::count_if(hosts.begin(), hosts.end(), [](const KeyHostUse& h) { return h.active > 0; }));
+}
+
+Result<json::value> read_json_file(const std::string& path)
+{
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return make_error(ErrorCode::not_found, "cannot read file", path);
+  }
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  boost::system::error_code ec;
+  json::value value = json::parse(buffer.str(), ec);
+  if (ec) {
+    return make_error(ErrorCode::parse, "not valid JSON: " + ec.message(), path);
+  }
+  return value;
+}
+
+Result<DocumentKind> document_kind(const json::value& value)
+{
+  if (!value.is_object()) {
+    return make_error(ErrorCode::parse, "not a JSON object");
+  }
+  const std::string format = str(value.as_object(), "format");
+  if (format == k_scan_format) {
+    return DocumentKind::scan;
+  }
+  if (format == k_plan_format) {
+    return DocumentKind::plan;
+  }
+  if (format == k_status_format) {
+    return DocumentKind::status;
+  }
+  if (format.empty()) {
+    return make_error(ErrorCode::parse, "no \"format\" field: expected the JSON of cfmigrate scan, plan or status");
+  }
+  return make_error(ErrorCode::unsupported, "format '" + format + "' is not " + k_scan_format + ", " + k_plan_format +
+                                                " or " + k_status_format);
+}
+
+Result<Fleet> build_fleet(const std::vector<Document>& documents)
+{
+  if (documents.empty()) {
+    return make_error(ErrorCode::invalid_argument, "no documents given");
+  }
+  Fleet fleet;
+  std::map<std::string, HostView> hosts;
+  for (const Document& d : documents) {
+    auto kind = document_kind(d.json);
+    if (!kind) {
+      return Error(kind.error().code(), kind.error().message(), d.source);
+    }
+    const json::object& doc = d.json.as_object();
+    switch (*kind) {
+    case DocumentKind::scan: {
+      const std::string name = d.host.empty() ? str(doc, "host") : d.host;
+      if (name.empty()) {
+        return make_error(ErrorCode::parse, "scan report names no host", d.source);
+      }
+      HostView& h = host_named(hosts, name);
+      replacing(h.scan_source, h.scanned, d.source, name, *kind, fleet.warnings);
+      read_scan(doc, h);
+      break;
+    }
+    case DocumentKind::plan: {
+      const std::string name = d.host.empty() ? str(doc, "host") : d.host;
+      if (name.empty()) {
+        return make_error(ErrorCode::parse, "plan names no host", d.source);
+      }
+      HostView& h = host_named(hosts, name);
+      replacing(h.plan_source, h.planned, d.source, name, *kind, fleet.warnings);
+      read_plan(doc, h);
+      break;
+    }
+    case DocumentKind::status: {
+      const std::string doc_host = str(doc, "host");
+      // Group the migrations by host: the caller's name, else each migration's, else the document's.
+      std::map<std::string, std::vector<MigrationView>> by_host;
+      for (const json::object* m : objects(doc, "migrations")) {
+        std::string name = d.host;
+        if (name.empty()) {
+          name = str(*m, "host");
+        }
+        if (name.empty()) {
+          name = doc_host;
+        }
+        if (name.empty()) {
+          return make_error(ErrorCode::parse, "status names no host", d.source);
+        }
+        by_host[name].push_back(read_migration(*m));
+      }
+      if (by_host.empty()) {
+        const std::string name = d.host.empty() ? doc_host : d.host;
+        if (name.empty()) {
+          return make_error(ErrorCode::parse, "status names no host", d.source);
+        }
+        by_host[name];
+      }
+      for (auto& [name, migrations] : by_host) {
+        HostView& h = host_named(hosts, name);
+        replacing(h.status_source, h.has_status, d.source, name, *kind, fleet.warnings);
+        h.migrations = std::move(migrations);
+      }
+      break;
+    }
+    }
+  }
+
+  // Hosts, totals, keys.
+  std::map<std::string, KeyView> keys;
+  std::map<std::string, std::set<std::string>> token_name_hosts;
+  std::map<std::string, std::set<std::string>> token_id_hosts;
+  Totals& t = fleet.totals;
+  for (auto& [name, h] : hosts) {
+    ++t.hosts;
+    t.scanned += h.scanned ? 1U : 0U;
+    t.planned += h.planned ? 1U : 0U;
+    t.with_status += h.has_status ? 1U : 0U;
+    t.global_key_usages += h.active_usages();
+    t.commented_usages += h.commented_usages();
+    t.references += h.references.size();
+    t.hosts_using_global_key += h.active_usages() > 0 ? 1U : 0U;
+    ++t.states[h.state()];
+    for (const auto& m : h.migrations) {
+      t.tokens_created += m.tokens_created;
+      t.tokens_live += m.tokens_live;
+      t.files_changed += m.files_changed;
+      t.files_restored += m.files_restored;
+      t.failures += m.failures.size();
+      t.rollbacks += m.rollbacks;
+      for (const auto& id : m.token_ids) {
+        token_id_hosts[id].insert(name);
+      }
+    }
+    // Token names: the plan's (pending) or the migrations' (applied), each expected to name its host.
+    std::set<std::string> names(h.planned_token_names.begin(), h.planned_token_names.end());
+    for (const auto& m : h.migrations) {
+      names.insert(m.token_names.begin(), m.token_names.end());
+    }
+    for (const auto& token_name : names) {
+      if (token_name.empty()) {
+        continue;
+      }
+      token_name_hosts[token_name].insert(name);
+      if (token_name.rfind("cfmigrate/" + name + "/", 0) != 0) {
+        fleet.warnings.push_back("host " + name + ": token '" + token_name + "' is not named for this host");
+      }
+    }
+    for (const auto& u : h.usages) {
+      KeyView& k = keys[u.fingerprint];
+      k.fingerprint = u.fingerprint;
+      if (!u.email.empty()) {
+        k.emails.insert(u.email);
+      }
+      auto it = std::find_if(k.hosts.begin(), k.hosts.end(), [&](const KeyHostUse& x) { return x.host == name; });
+      if (it == k.hosts.end()) {
+        k.hosts.push_back(KeyHostUse{name, {}, {}, 0, 0});
+        it = std::prev(k.hosts.end());
+      }
+      it->programs.insert(u.program);
+      it->paths.insert(u.path);
+      ++(u.commented ? it->commented : it->active);
+    }
+    for (const auto& fingerprint : h.plan_key_fingerprints) {
+      KeyView& k = keys[fingerprint];
+      k.fingerprint = fingerprint;
+      k.planned_hosts.insert(name);
+    }
+  }
+  for (const auto& [token_name, on] : token_name_hosts) {
+    if (on.size() > 1) {
+      fleet.warnings.push_back("token name '" + token_name + "' is used on several hosts (" + join(on) +
+                               "): each host must get its own tokens");
+    }
+  }
+  for (const auto& [id, on] : token_id_hosts) {
+    if (on.size() > 1) {
+      fleet.warnings.push_back("token " + id + " is shared by several hosts (" + join(on) +
+                               "): a leak on one of them could not be revoked alone");
+    }
+  }
+
+  // The verdict. Blockers that concern every key first, then each key's users.
+  std::vector<std::string> global_blockers;
+  for (const auto& [name, h] : hosts) {
+    if (!h.scanned) {
+      global_blockers.push_back("host " + name + ": no scan report, so its use of the Global key is unknown");
+    }
+    for (const auto& m : h.migrations) {
+      if (blocking(m.state)) {
+        global_blockers.push_back("host " + name + ": migration " + m.plan_id + " is " + m.state +
+                                  (m.state == "failed" ? " (roll it back or resume it)" : " (still running, or interrupted)"));
+      }
+      if (m.files_conflict > 0) {
+        fleet.notes.push_back("host " + name + ": migration " + m.plan_id + " left " + std::to_string(m.files_conflict) +
+                              " file(s) in conflict after rollback");
+      }
+    }
+    if (h.scanned) {
+      for (const auto& r : h.references) {
+        fleet.notes.push_back("host " + name + ": " + r.path + ":" + std::to_string(r.line) + " (" + r.program +
+                              ") reads a credential from elsewhere; make sure that is not the Global key");
+      }
+      if (h.commented_usages() > 0) {
+        fleet.notes.push_back("host " + name + ": " + std::to_string(h.commented_usages()) +
+                              " commented-out Global key(s) remain on disk; harmless once the key is rolled, but remove them");
+      }
+    }
+    if (!h.migrations.empty() && h.migrations.back().state == "applied") {
+      fleet.notes.push_back("host " + name + ": migration " + h.migrations.back().plan_id +
+                            " is applied but not finalized: its backups still hold the Global key, and a rollback "
+                            "after the key is rolled would restore a dead key");
+    }
+  }
+  fleet.blockers = global_blockers;
+  for (auto& [fingerprint, k] : keys) {
+    std::sort(k.hosts.begin(), k.hosts.end(), [](const KeyHostUse& a, const KeyHostUse& b) { return a.host < b.host; });
+    std::size_t blocked_before = fleet.blockers.size();
+    for (const auto& use : k.hosts) {
+      if (use.active > 0) {
+        fleet.blockers.push_back("host " + use.host + " still uses " + fingerprint + " (" + join(use.programs) + ")");
+      }
+    }
+    k.can_roll = global_blockers.empty() && fleet.blockers.size() == blocked_before;
+    fleet.keys.push_back(k);
+  }
+  fleet.can_roll = fleet.blockers.empty();
+  for (auto& [name, h] : hosts) {
+    fleet.hosts.push_back(std::move(h));
+  }
+  return fleet;
+}
+
+json::value to_json(const Fleet& fleet)
+{
+  json::object o;
+  o["format"] = k_fleet_format;
+  o["can_roll_global_key"] = fleet.can_roll;
+  o["blockers"] = strings(fleet.blockers);
+  o["notes"] = strings(fleet.notes);
+  o["warnings"] = strings(fleet.warnings);
+  const Totals& t = fleet.totals;
+  json::object states;
+  for (const auto& [state, n] : t.states) {
+    states[state] = n;
+  }
+  o["totals"] = json::object{{"hosts", t.hosts},
+                             {"scanned", t.scanned},
+                             {"planned", t.planned},
+                             {"with_status", t.with_status},
+                             {"hosts_using_global_key", t.hosts_using_global_key},
+                             {"global_key_usages", t.global_key_usages},
+                             {"commented_usages", t.commented_usages},
+                             {"references", t.references},
+                             {"tokens_created", t.tokens_created},
+                             {"tokens_live", t.tokens_live},
+                             {"files_changed", t.files_changed},
+                             {"files_restored", t.files_restored},
+                             {"failures", t.failures},
+                             {"rollbacks", t.rollbacks},
+                             {"states", std::move(states)}};
+  json::array keys;
+  for (const auto& k : fleet.keys) {
+    json::array hosts;
+    for (const auto& h : k.hosts) {
+      hosts.push_back(json::object{{"host", h.host},
+                                   {"programs", strings(h.programs)},
+                                   {"paths", strings(h.paths)},
+                                   {"active", h.active},
+                                   {"commented", h.commented}});
+    }
+    keys.push_back(json::object{{"fingerprint", k.fingerprint},
+                                {"emails", strings(k.emails)},
+                                {"hosts_using", k.hosts_using()},
+                                {"hosts", std::move(hosts)},
+                                {"planned_hosts", strings(k.planned_hosts)},
+                                {"can_roll", k.can_roll}});
+  }
+  o["keys"] = std::move(keys);
+  json::array hosts;
+  for (const auto& h : fleet.hosts) {
+    std::size_t tokens_created = 0;
+    std::size_t tokens_live = 0;
+    std::size_t files_changed = 0;
+    std::size_t files_restored = 0;
+    std::size_t rollbacks = 0;
+    json::array failures;
+    json::array migrations;
+    for (const auto& m : h.migrations) {
+      tokens_created += m.tokens_created;
+      tokens_live += m.tokens_live;
+      files_changed += m.files_changed;
+      files_restored += m.files_restored;
+      rollbacks += m.rollbacks;
+      for (const auto& [step, message] : m.failures) {
+        failures.push_back(json::object{{"plan_id", m.plan_id}, {"step", step}, {"message", message}});
+      }
+      migrations.push_back(json::object{{"plan_id", m.plan_id},
+                                        {"created", m.created},
+                                        {"state", m.state},
+                                        {"tokens_created", m.tokens_created},
+                                        {"tokens_live", m.tokens_live},
+                                        {"files_changed", m.files_changed},
+                                        {"files_restored", m.files_restored},
+                                        {"files_conflict", m.files_conflict},
+                                        {"rollbacks", m.rollbacks}});
+    }
+    std::map<std::string, std::size_t> program_uses;
+    for (const auto& u : h.usages) {
+      if (!u.commented) {
+        ++program_uses[u.program];
+      }
+    }
+    json::object programs;
+    for (const auto& [program, n] : program_uses) {
+      programs[program] = n;
+    }
+    json::object plan = h.planned ? json::object{{"plan_id", h.plan_id},
+                                                  {"tokens", h.planned_tokens},
+                                                  {"files", h.planned_files},
+                                                  {"manual", h.manual_items},
+                                                  {"applied", h.plan_applied()}}
+                                   : json::object{};
+    hosts.push_back(json::object{{"host", h.host},
+                                 {"state", h.state()},
+                                 {"scanned", h.scanned},
+                                 {"global_key_usages", h.active_usages()},
+                                 {"commented_usages", h.commented_usages()},
+                                 {"programs_using_global_key", std::move(programs)},
+                                 {"references", h.references.size()},
+                                 {"scoped_tokens_on_disk", h.scoped_tokens},
+                                 {"plan", h.planned ? json::value(std::move(plan)) : json::value(nullptr)},
+                                 {"tokens_created", tokens_created},
+                                 {"tokens_live", tokens_live},
+                                 {"files_changed", files_changed},
+                                 {"files_restored", files_restored},
+                                 {"failures", std::move(failures)},
+                                 {"rollbacks", rollbacks},
+                                 {"migrations", std::move(migrations)}});
+  }
+  o["hosts"] = std::move(hosts);
+  return o;
+}
+
+void write_human(std::ostream& out, const Fleet& fleet)
+{
+  const Totals& t = fleet.totals;
+  out << "Fleet: " << t.hosts << " host(s): " << t.scanned << " scanned, " << t.planned << " planned, " << t.with_status
+      << " with status\n";
+  std::string states;
+  for (const auto& [state, n] : t.states) {
+    states += (states.empty() ? "" : ", ") + std::to_string(n) + " " + state;
+  }
+  out << "States: " << states << "\n\n";
+
+  out << "Global API keys\n";
+  if (fleet.keys.empty()) {
+    out << "  (none found)\n";
+  }
+  for (const auto& k : fleet.keys) {
+    out << "  " << k.fingerprint << "  " << (k.emails.empty() ? std::string("(no e-mail)") : join(k.emails)) << "  used on "
+        << k.hosts_using() << " host(s)";
+    if (!k.planned_hosts.empty()) {
+      out << ", planned away on " << k.planned_hosts.size();
+    }
+    out << (k.can_roll ? "  -> can be rolled" : "") << "\n";
+    std::size_t width = 4;
+    for (const auto& h : k.hosts) {
+      width = std::max(width, h.host.size());
+    }
+    for (const auto& h : k.hosts) {
+      out << "    " << std::left << std::setw(static_cast<int>(width)) << h.host << "  " << join(h.programs) << "  ("
+          << join(h.paths) << ")" << (h.active == 0 ? "  [commented out only]" : "") << "\n";
+    }
+  }
+  out << "\nHosts\n";
+  std::size_t width = 4;
+  for (const auto& h : fleet.hosts) {
+    width = std::max(width, h.host.size());
+  }
+  const int w = static_cast<int>(width);
+  out << "  " << std::left << std::setw(w) << "host" << "  " << std::setw(13) << "state" << std::right << std::setw(9)
+      << "key uses" << std::setw(16) << "tokens (live)" << std::setw(15) << "files changed" << std::setw(10) << "restored"
+      << std::setw(10) << "failures" << std::setw(11) << "rollbacks" << "\n";
+  for (const auto& h : fleet.hosts) {
+    std::size_t created = 0;
+    std::size_t live = 0;
+    std::size_t changed = 0;
+    std::size_t restored = 0;
+    std::size_t failures = 0;
+    std::size_t rollbacks = 0;
+    for (const auto& m : h.migrations) {
+      created += m.tokens_created;
+      live += m.tokens_live;
+      changed += m.files_changed;
+      restored += m.files_restored;
+      failures += m.failures.size();
+      rollbacks += m.rollbacks;
+    }
+    const std::string uses = h.scanned ? std::to_string(h.active_usages()) : std::string("?");
+    const std::string tokens = std::to_string(created) + " (" + std::to_string(live) + ")";
+    out << "  " << std::left << std::setw(w) << h.host << "  " << std::setw(13) << h.state() << std::right << std::setw(9) << uses
+        << std::setw(16) << tokens << std::setw(15) << changed << std::setw(10) << restored << std::setw(10) << failures
+        << std::setw(11) << rollbacks << "\n";
+    for (const auto& m : h.migrations) {
+      for (const auto& [step, message] : m.failures) {
+        out << "    " << m.plan_id << " failed at " << step << ": " << message << "\n";
+      }
+    }
+  }
+  out << "\nTotals: " << t.tokens_created << " token(s) created (" << t.tokens_live << " live), " << t.files_changed
+      << " file(s) changed, " << t.files_restored << " restored, " << t.failures << " failure(s), " << t.rollbacks
+      << " rollback(s); " << t.global_key_usages << " Global key usage(s) on " << t.hosts_using_global_key << " host(s)\n";
+
+  out << "\nCan the Global key be rolled now? " << (fleet.can_roll ? "YES" : "NO") << "\n";
+  if (fleet.can_roll && !fleet.keys.empty()) {
+    out << "  No host uses it and no migration is in progress or failed. Finalize the hosts (their\n"
+           "  backups hold the key), then roll it: My Profile > API Tokens > Global API Key > Change.\n";
+  }
+  for (const auto& b : fleet.blockers) {
+    out << "  - " << b << "\n";
+  }
+  if (!fleet.notes.empty()) {
+    out << "\nNotes\n";
+    for (const auto& n : fleet.notes) {
+      out << "  - " << n << "\n";
+    }
+  }
+  if (!fleet.warnings.empty()) {
+    out << "\nWarnings\n";
+    for (const auto& wn : fleet.warnings) {
+      out << "  - " << wn << "\n";
+    }
+  }
+}
+
+} // namespace cfmigrate::fleet
