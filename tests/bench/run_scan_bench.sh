@@ -65,7 +65,7 @@ run_rg() {
 
 echo "tree:      $ROOT ($(python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); print("%d files, %.0f MiB" % (m["files"], m["bytes"]/1048576))' "$MANIFEST"))"
 echo "cfmigrate: $BIN"
-echo "ripgrep:   $(rg --version | head -1)"
+echo "ripgrep:   $(rg --version 2>/dev/null | head -1)"
 echo "machine:   $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # Warm the page cache with both tools (ripgrep reads every file, cfmigrate the ones it scans).

@@ -31,4 +31,18 @@ EnvironmentCredentials credentials_from_environment();
 
 std::string this_host_name();
 
+// Parsed command line of one subcommand; exit_code >= 0 means stop now with that code (usage
+// error reported, or --help printed).
+struct ParsedCommandLine {
+  boost::program_options::variables_map vm;
+  int exit_code = -1;
+};
+
+// Parses `args` against `visible` plus an optional positional option `positional_name` taking
+// `positional_count` values (-1: any number). Errors go to `err` prefixed with the command.
+ParsedCommandLine parse_command_line(const std::vector<std::string>& args,
+                                     const boost::program_options::options_description& visible,
+                                     const char* positional_name, int positional_count, std::ostream& out,
+                                     std::ostream& err, const char* command);
+
 } // namespace cfmigrate::cli

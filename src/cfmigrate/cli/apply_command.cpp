@@ -26,37 +26,6 @@ namespace {
 
 const char* k_default_state_dir = "/var/lib/cfmigrate";
 
-struct Parsed {
-  po::variables_map vm;
-  int exit_code = -1;  // >= 0: stop with this code
-};
-
-Parsed parse(const std::vector<std::string>& args, const po::options_description& visible, const char* positional_name,
-             int positional_count, std::ostream& out, std::ostream& err, const char* command)
-{
-  Parsed p;
-  po::options_description all;
-  all.add(visible);
-  po::positional_options_description positional;
-  if (positional_name != nullptr) {
-    all.add_options()(positional_name, po::value<std::vector<std::string>>(), "");
-    positional.add(positional_name, positional_count);
-  }
-  try {
-    po::store(po::command_line_parser(args).options(all).positional(positional).run(), p.vm);
-    po::notify(p.vm);
-  } catch (const po::error& e) {
-    err << "cfmigrate " << command << ": " << e.what() << "\n";
-    p.exit_code = k_exit_usage;
-    return p;
-  }
-  if (p.vm.count("help") != 0) {
-    out << visible << "\n";
-    p.exit_code = k_exit_ok;
-  }
-  return p;
-}
-
 int exit_code_for(exec::Outcome outcome)
 {
   switch (outcome) {
@@ -132,7 +101,7 @@ int apply_command(const std::vector<std::string>& args, std::ostream& out, std::
     ("post-hook", po::value<std::string>(), "shell command run once per program after success (CFMIGRATE_PROGRAM set)")
     ("verify-timeout", po::value<unsigned>()->default_value(60), "seconds to wait for a new token to become valid")
     ("recipes", po::value<std::string>(), "load more recipes from DIR");
-  Parsed p = parse(args, d, "plan-file", 1, out, err, "apply");
+  ParsedCommandLine p = parse_command_line(args, d, "plan-file", 1, out, err, "apply");
   if (p.exit_code >= 0) {
     return p.exit_code;
   }
@@ -204,7 +173,7 @@ int rollback_command(const std::vector<std::string>& args, std::ostream& out, st
   d.add_options()("last", "the most recent migration")("force", "restore files changed since apply too (their current "
                                                                 "content is backed up first)")(
     "recipes", po::value<std::string>(), "load more recipes from DIR");
-  Parsed p = parse(args, d, "plan-id", 1, out, err, "rollback");
+  ParsedCommandLine p = parse_command_line(args, d, "plan-id", 1, out, err, "rollback");
   if (p.exit_code >= 0) {
     return p.exit_code;
   }
@@ -248,7 +217,7 @@ int status_command(const std::vector<std::string>& args, std::ostream& out, std:
   d.add_options()("help,h", "show this help")(
     "state-dir", po::value<std::string>()->default_value(k_default_state_dir), "where journals and backups live")(
     "format", po::value<std::string>()->default_value("human"), "human | json");
-  Parsed p = parse(args, d, nullptr, 0, out, err, "status");
+  ParsedCommandLine p = parse_command_line(args, d, nullptr, 0, out, err, "status");
   if (p.exit_code >= 0) {
     return p.exit_code;
   }
@@ -304,7 +273,7 @@ int finalize_command(const std::vector<std::string>& args, std::ostream& out, st
     "state-dir", po::value<std::string>()->default_value(k_default_state_dir), "where journals and backups live")(
     "root", po::value<std::string>(), "the filesystem root (default: the plan's)")(
     "recipes", po::value<std::string>(), "load more recipes from DIR");
-  Parsed p = parse(args, d, "plan-id", 1, out, err, "finalize");
+  ParsedCommandLine p = parse_command_line(args, d, "plan-id", 1, out, err, "finalize");
   if (p.exit_code >= 0) {
     return p.exit_code;
   }

@@ -1,6 +1,9 @@
 #include <cfmigrate/cli/common_options.hpp>
 
+#include <cfmigrate/cli/exit_codes.hpp>
 #include <cfmigrate/recipe/recipe_loader.hpp>
+
+#include <ostream>
 
 #include <cstdlib>
 #include <unistd.h>
@@ -77,6 +80,33 @@ std::string this_host_name()
     return "localhost";
   }
   return buffer;
+}
+
+ParsedCommandLine parse_command_line(const std::vector<std::string>& args, const po::options_description& visible,
+                                     const char* positional_name, int positional_count, std::ostream& out, std::ostream& err,
+                                     const char* command)
+{
+  ParsedCommandLine p;
+  po::options_description all;
+  all.add(visible);
+  po::positional_options_description positional;
+  if (positional_name != nullptr) {
+    all.add_options()(positional_name, po::value<std::vector<std::string>>()->composing(), "");
+    positional.add(positional_name, positional_count);
+  }
+  try {
+    po::store(po::command_line_parser(args).options(all).positional(positional).run(), p.vm);
+    po::notify(p.vm);
+  } catch (const po::error& e) {
+    err << "cfmigrate " << command << ": " << e.what() << "\n";
+    p.exit_code = k_exit_usage;
+    return p;
+  }
+  if (p.vm.count("help") != 0) {
+    out << visible << "\n";
+    p.exit_code = k_exit_ok;
+  }
+  return p;
 }
 
 } // namespace cfmigrate::cli

@@ -51,23 +51,11 @@ po::options_description plan_options()
 
 int plan_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err)
 {
-  po::options_description visible = plan_options();
-  po::options_description all;
-  all.add(visible).add_options()("path", po::value<std::vector<std::string>>()->composing(), "");
-  po::positional_options_description positional;
-  positional.add("path", -1);
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    err << "cfmigrate plan: " << e.what() << "\n";
-    return k_exit_usage;
+  ParsedCommandLine parsed = parse_command_line(args, plan_options(), "path", -1, out, err, "plan");
+  if (parsed.exit_code >= 0) {
+    return parsed.exit_code;
   }
-  if (vm.count("help") != 0) {
-    out << visible << "\n";
-    return k_exit_ok;
-  }
+  const po::variables_map& vm = parsed.vm;
   plan::PlanOptions options;
   std::string group_by = vm["group-by"].as<std::string>();
   if (group_by == "file") {

@@ -1,7 +1,7 @@
 #include <cfmigrate/cli/scan_command.hpp>
 
+#include <cfmigrate/cli/common_options.hpp>
 #include <cfmigrate/cli/exit_codes.hpp>
-#include <cfmigrate/recipe/recipe_loader.hpp>
 #include <cfmigrate/scan/report_writer.hpp>
 #include <cfmigrate/scan/scanner.hpp>
 #include <cfmigrate/util/version.hpp>
@@ -17,15 +17,6 @@ namespace cfmigrate::cli {
 namespace po = boost::program_options;
 
 namespace {
-
-std::string host_name()
-{
-  char buffer[256] = {};
-  if (::gethostname(buffer, sizeof buffer - 1) != 0) {
-    return "unknown";
-  }
-  return buffer;
-}
 
 po::options_description scan_options()
 {
@@ -49,29 +40,17 @@ po::options_description scan_options()
 
 int scan_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err)
 {
-  po::options_description visible = scan_options();
-  po::options_description all;
-  all.add(visible).add_options()("path", po::value<std::vector<std::string>>()->composing(), "");
-  po::positional_options_description positional;
-  positional.add("path", -1);
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    err << "cfmigrate scan: " << e.what() << "\n";
-    return k_exit_usage;
+  ParsedCommandLine parsed = parse_command_line(args, scan_options(), "path", -1, out, err, "scan");
+  if (parsed.exit_code >= 0) {
+    return parsed.exit_code;
   }
-  if (vm.count("help") != 0) {
-    out << visible << "\n";
-    return k_exit_ok;
-  }
+  const po::variables_map& vm = parsed.vm;
   std::string format = vm["format"].as<std::string>();
   if (format != "human" && format != "json" && format != "sarif") {
     err << "cfmigrate scan: --format must be human, json or sarif\n";
     return k_exit_usage;
   }
-  auto recipes = recipe::load_recipes(vm.count("recipes") != 0 ? vm["recipes"].as<std::string>() : std::string());
+  auto recipes = recipes_from(vm);
   if (!recipes) {
     err << "cfmigrate scan: " << recipes.error().describe() << "\n";
     return k_exit_error;
@@ -101,7 +80,7 @@ int scan_command(const std::vector<std::string>& args, std::ostream& out, std::o
     err << "cfmigrate scan: " << report.error().describe() << "\n";
     return k_exit_error;
   }
-  scan::ReportContext context{host_name(), tool_version()};
+  scan::ReportContext context{this_host_name(), tool_version()};
 
   std::ofstream file;
   std::ostream* target = &out;

@@ -500,7 +500,7 @@ Response Service::dispatch(const Request& request, std::string_view path, std::s
     const AccountRecord* a = m_state.find_account(z.account_id);
     return json::object{{"id", z.id}, {"name", z.name}, {"status", z.status}, {"paused", false}, {"type", "full"},
                         {"development_mode", 0},
-                        {"owner", json::object{{"id", nullptr}, {"name", nullptr}, {"type", "user"}}},
+                        {"owner", json::object{{"id", user.id}, {"name", user.email}, {"type", "user"}}},
                         {"account", json::object{{"id", z.account_id}, {"name", a != nullptr ? a->name : ""}}},
                         {"meta", json::object{{"step", 2}, {"custom_certificate_quota", 0}, {"page_rule_quota", 3},
                                               {"phishing_detected", false}}},

@@ -11,6 +11,7 @@ namespace cfmigrate::scan {
 namespace {
 
 constexpr std::size_t k_binary_probe = 64 * 1024;
+constexpr std::size_t k_keep_capacity = 4 * 1024 * 1024;  // larger buffers are freed after use
 
 struct Fd {
   explicit Fd(int f) : fd(f) {}
@@ -50,6 +51,10 @@ Result<ReadOutcome> FileSource::read(const char* real_path, std::size_t expected
   Fd file(::open(real_path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK));
   if (file.fd < 0) {
     return make_error(ErrorCode::io, std::string("cannot open: ") + std::strerror(errno));
+  }
+  if (m_capacity > k_keep_capacity && expected_size + 1 <= k_keep_capacity) {
+    m_buffer.reset();  // give a large file's buffer back after it
+    m_capacity = 0;
   }
   reserve(expected_size + 1);
   // The binary test looks at the first 64 KiB only: decide as soon as they are read, so the rest of

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <thread>
 #include <unistd.h>
+#include <vector>
 
 namespace cfmigrate::scan {
 
@@ -64,6 +65,22 @@ private:
   std::size_t m_busy = 0;
 };
 
+// Files this large are read after the walk, one at a time: two threads each holding a log of
+// tens of MiB plus the detector's working copy of it would double the peak memory (the scan's
+// budget is 64 MiB), for little gain in time.
+constexpr std::size_t k_large_file = 4 * 1024 * 1024;
+
+struct LargeFile {
+  std::string real_path;
+  std::string reported_path;
+  std::size_t size;
+};
+
+struct LargeFiles {
+  std::mutex mutex;
+  std::vector<LargeFile> files;
+};
+
 bool excluded(const WalkOptions& options, const std::string& reported)
 {
   return std::any_of(options.excludes.begin(), options.excludes.end(),
@@ -92,7 +109,8 @@ std::string join(const std::string& dir, std::string_view name)
 }
 
 void list_directory(const DirectoryJob& job, unsigned thread, JobQueue& queue, const WalkOptions& options,
-                    const FileVisitor& on_file, const WalkErrorVisitor& on_error, WalkCounters& counters)
+                    const FileVisitor& on_file, const WalkErrorVisitor& on_error, WalkCounters& counters,
+                    LargeFiles& large)
 {
   int dir_fd = ::open(job.real_path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
   if (dir_fd < 0) {
@@ -141,7 +159,13 @@ void list_directory(const DirectoryJob& job, unsigned thread, JobQueue& queue, c
       counters.skipped_special.fetch_add(1, std::memory_order_relaxed);
       continue;
     }
-    on_file(thread, join(job.real_path, name), reported, static_cast<std::size_t>(st.st_size));
+    auto size = static_cast<std::size_t>(st.st_size);
+    if (size > k_large_file) {
+      std::lock_guard lock(large.mutex);
+      large.files.push_back({join(job.real_path, name), std::move(reported), size});
+      continue;
+    }
+    on_file(thread, join(job.real_path, name), reported, size);
   }
   ::closedir(dir);
 }
@@ -160,6 +184,7 @@ void walk(const std::vector<WalkRoot>& roots, const WalkOptions& options, const 
           const WalkErrorVisitor& on_error, WalkCounters& counters)
 {
   JobQueue queue;
+  LargeFiles large;
   for (const auto& root : roots) {
     // A starting path is followed even when it is a symlink: the user named it.
     struct stat st{};
@@ -182,13 +207,17 @@ void walk(const std::vector<WalkRoot>& roots, const WalkOptions& options, const 
     workers.emplace_back([&, t] {
       DirectoryJob job;
       while (queue.pop(job)) {
-        list_directory(job, t, queue, options, on_file, on_error, counters);
+        list_directory(job, t, queue, options, on_file, on_error, counters, large);
         queue.done();
       }
     });
   }
   for (auto& w : workers) {
     w.join();
+  }
+  // Every worker has finished: thread 0's state is free.
+  for (const auto& f : large.files) {
+    on_file(0, f.real_path, f.reported_path, f.size);
   }
 }
 

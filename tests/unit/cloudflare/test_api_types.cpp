@@ -1,0 +1,55 @@
+#include <cfmigrate/cloudflare/api_types.hpp>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/test/unit_test.hpp>
+
+using namespace cfmigrate::cloudflare;
+
+BOOST_AUTO_TEST_SUITE(api_types)
+
+BOOST_AUTO_TEST_CASE(envelope_success_and_failure)
+{
+  auto ok = parse_envelope(R"({"success":true,"errors":[],"messages":[{"code":1000,"message":"hi"}],"result":[1],"result_info":{"page":2,"per_page":5,"count":1,"total_count":6,"total_pages":2}})");
+  BOOST_REQUIRE(ok.has_value());
+  BOOST_TEST(ok->success);
+  BOOST_TEST(ok->result_info->page == 2);
+  BOOST_TEST(*ok->result_info->total_pages == 2);
+  BOOST_TEST(ok->messages.front().code == 1000);
+  auto bad = parse_envelope(R"({"success":false,"errors":[{"code":7003,"message":"No route for the URI"}],"messages":[],"result":null})");
+  BOOST_REQUIRE(bad.has_value());
+  BOOST_TEST(!bad->success);
+  BOOST_TEST(describe_api_errors(bad->errors) == "code 7003: No route for the URI");
+  BOOST_TEST(!parse_envelope("<html>"));
+  BOOST_TEST(!parse_envelope(R"({"result":1})"));
+}
+
+BOOST_AUTO_TEST_CASE(token_spec_json_uses_request_dot_ip_and_no_policy_ids)
+{
+  TokenSpec spec;
+  spec.name = "n";
+  Policy p;
+  p.id = "server-side";
+  p.permission_group_ids = {"g1"};
+  p.resources["com.cloudflare.api.account.a"] = NestedResources{{"com.cloudflare.api.account.zone.*", "*"}};
+  spec.policies.push_back(p);
+  spec.request_ip = IpCondition{{"192.0.2.0/24"}, {}};
+  spec.expires_on = "2030-01-01T00:00:00Z";
+  const std::string text = boost::json::serialize(to_json(spec));
+  BOOST_TEST(text == R"({"name":"n","policies":[{"effect":"allow","permission_groups":[{"id":"g1"}],"resources":{"com.cloudflare.api.account.a":{"com.cloudflare.api.account.zone.*":"*"}}}],"condition":{"request.ip":{"in":["192.0.2.0/24"]}},"expires_on":"2030-01-01T00:00:00Z"})");
+  spec.request_ip = IpCondition{};
+  BOOST_TEST(boost::json::serialize(to_json(spec)).find("condition") == std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(typed_results_report_missing_fields)
+{
+  auto zone = zone_from_json(boost::json::parse(R"({"name":"x"})"));
+  BOOST_REQUIRE(!zone);
+  BOOST_TEST(zone.error().message().find("'id'") != std::string::npos);
+  auto policy = policy_from_json(boost::json::parse(R"({"effect":"maybe","permission_groups":[],"resources":{}})"));
+  BOOST_TEST(!policy);
+  boost::json::value created = boost::json::parse(R"({"id":"t","name":"n","status":"active"})");
+  BOOST_TEST(!created_token_from_json(created)); // no value
+}
+
+BOOST_AUTO_TEST_SUITE_END()
