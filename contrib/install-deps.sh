@@ -7,8 +7,9 @@ packages=(cmake ninja-build g++ pkg-config
           libboost1.81-dev libboost-json1.81-dev libboost-program-options1.81-dev libboost-test1.81-dev
           libssl-dev openssl ca-certificates util-linux)
 if [[ "${CFMIGRATE_WITH_TEST_TOOLS:-0}" == 1 ]]; then
-  # The contract test runs Stoplight Prism (npm); the fleet test runs Ansible.
-  packages+=(nodejs npm)
+  # The contract test runs Stoplight Prism (npm); the fleet test runs Ansible; the scan smoke
+  # benchmark uses python3 (its tree generator and scorer).
+  packages+=(nodejs npm ansible python3 curl)
 fi
 
 missing=()

@@ -1,5 +1,7 @@
 #include <cfmigrate/cloudflare/credentials.hpp>
 
+#include <openssl/crypto.h>
+
 namespace cfmigrate::cloudflare {
 
 std::string Credentials::describe() const
@@ -26,8 +28,10 @@ void Credentials::apply(HttpRequest& request) const
     return;
   }
   const Secret& token = std::get<BearerToken>(m_value).token;
-  request.secret_headers.push_back(
-    {"Authorization", Secret("Bearer " + std::string(token.expose_secret_value_for_use_in_credential_slot()))});
+  std::string header = "Bearer ";
+  header += token.expose_secret_value_for_use_in_credential_slot();
+  request.secret_headers.push_back({"Authorization", Secret(header)});
+  OPENSSL_cleanse(header.data(), header.size());
 }
 
 Credentials Credentials::clone() const

@@ -313,6 +313,26 @@ private:
     return email_taken;
   }
 
+  // Deleting the last member of a JSON object or array must not leave the previous member's comma
+  // in front of the closing brace: {"a": 1, "b": 2} without "b" is {"a": 1}.
+  void drop_dangling_comma(scan::Span deleted_line, const std::string& reason)
+  {
+    std::size_t after = deleted_line.end();
+    while (after < m_content.size() && std::isspace(static_cast<unsigned char>(m_content[after])) != 0) {
+      ++after;
+    }
+    if (after >= m_content.size() || (m_content[after] != '}' && m_content[after] != ']')) {
+      return;
+    }
+    std::size_t before = deleted_line.offset;
+    while (before > 0 && std::isspace(static_cast<unsigned char>(m_content[before - 1])) != 0) {
+      --before;
+    }
+    if (before > 0 && m_content[before - 1] == ',') {
+      change(before - 1, 1, {}, reason + " (and the comma before it)");
+    }
+  }
+
   void remove_setting(const Setting& s, std::string reason)
   {
     bool shares_line = std::any_of(m_settings.begin(), m_settings.end(), [&](const Setting& t) {
@@ -321,7 +341,8 @@ private:
       return same_line && !wraps;
     });
     if (!shares_line) {
-      change(s.line_span.offset, s.line_span.length, {}, std::move(reason));
+      change(s.line_span.offset, s.line_span.length, {}, reason);
+      drop_dangling_comma(s.line_span, reason);
       return;
     }
     std::size_t line_start = s.line_span.offset;

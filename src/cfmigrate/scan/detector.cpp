@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 #include <cstring>
 #include <optional>
 #include <set>
@@ -52,50 +53,42 @@ bool has_cloudflare_signal(std::string_view lower)
 // Per-file view of the recipes: which apply here, and name look-ups.
 class FileMatcher {
 public:
+  // Path globs, signals and the lower-cased content are computed only when a setting's name makes
+  // a recipe a candidate: most files scanned never need them.
   FileMatcher(const RecipeIndex& index, const std::string& path, std::string_view content)
-    : m_index(index), m_lower(lowercase(content))
+    : m_index(index), m_path(path), m_content(content),
+      m_path_match(index.recipes().size(), k_unknown), m_signal_match(index.recipes().size(), k_unknown)
   {
-    const auto& recipes = index.recipes();
-    m_path_match.resize(recipes.size());
-    m_signal_match.resize(recipes.size());
-    for (std::size_t r = 0; r < recipes.size(); ++r) {
-      const auto& d = recipes[r].detect;
-      m_path_match[r] = std::any_of(d.paths.begin(), d.paths.end(), [&](const std::string& g) { return recipe::glob_match(g, path); });
-      m_signal_match[r] = std::any_of(d.signals.begin(), d.signals.end(), [&](const std::string& s) { return contains_ci(m_lower, s); });
-    }
-    m_cloudflare = has_cloudflare_signal(m_lower);
-    m_program_code = std::any_of(recipes.begin(), recipes.end(), [&](const recipe::Recipe& r) {
-      return std::any_of(r.detect.ignore_paths.begin(), r.detect.ignore_paths.end(),
-                         [&](const std::string& g) { return recipe::glob_match(g, path); });
-    });
   }
 
   enum class Role { key, email, token };
 
-  // Score of recipe r for a setting name in a role; 0 when r does not claim it here.
-  int score(std::size_t r, std::string_view name, Role role) const
+  // Score of recipe r for a setting name (as written and lower-cased) in a role; 0 when r does not
+  // claim it here.
+  int score(std::size_t r, std::string_view name, std::string_view lower_name, Role role) const
   {
     const auto& recipe = m_index.recipes()[r];
-    if (recipe.detect.context == recipe::Context::required && !m_path_match[r] && !m_signal_match[r]) {
+    bool named = lists(r, name, lower_name, role) || (recipe.id == "generic-script" && dynamic(name, role));
+    if (!named) {
       return 0;
     }
-    bool named = lists(r, name, role) || (recipe.id == "generic-script" && dynamic(name, role));
-    if (!named) {
+    if (recipe.detect.context == recipe::Context::required && !path_match(r) && !signal_match(r)) {
       return 0;
     }
     // A generic recipe's path (any .env, any unit file) says less than a specific recipe's signal.
     int path_bonus = recipe.priority < k_generic_priority ? 1 : 4;
-    return 1 + (m_path_match[r] ? path_bonus : 0) + (m_signal_match[r] ? 2 : 0);
+    return 1 + (path_match(r) ? path_bonus : 0) + (signal_match(r) ? 2 : 0);
   }
 
   // The best recipe for a name in a role, or -1.
   int best(std::string_view name, Role role) const
   {
+    std::string lower_name = lowercase(name);
     int best = -1;
     int best_score = 0;
     const auto& recipes = m_index.recipes();
     for (std::size_t r = 0; r < recipes.size(); ++r) {
-      int s = score(r, name, role);
+      int s = score(r, name, lower_name, role);
       if (s == 0) {
         continue;
       }
@@ -112,12 +105,13 @@ public:
     return best;
   }
 
-  bool lists(std::size_t r, std::string_view name, Role role) const
+  bool lists(std::size_t r, std::string_view name, Role role) const { return lists(r, name, lowercase(name), role); }
+
+  bool lists(std::size_t r, std::string_view name, std::string_view lower_name, Role role) const
   {
     const auto& names = m_index.names(r);
     const auto& list = role == Role::key ? names.key : role == Role::email ? names.email : names.token;
-    bool exact = m_index.recipes()[r].detect.case_sensitive_names;
-    std::string probe = exact ? std::string(name) : lowercase(name);
+    std::string_view probe = m_index.recipes()[r].detect.case_sensitive_names ? name : lower_name;
     return std::find(list.begin(), list.end(), probe) != list.end();
   }
 
@@ -126,20 +120,69 @@ public:
   bool dynamic(std::string_view name, Role role) const
   {
     const auto& set = role == Role::key ? m_dynamic_keys : m_dynamic_emails;
-    return set.find(std::string(name)) != set.end();
+    return set.find(name) != set.end();
   }
 
-  bool cloudflare_file() const { return m_cloudflare; }
+  bool cloudflare_file() const
+  {
+    if (m_cloudflare == k_unknown) {
+      m_cloudflare = has_cloudflare_signal(lower()) ? 1 : 0;
+    }
+    return m_cloudflare == 1;
+  }
+
   // The file is part of a program's installation (a recipe's ignore_paths), not configuration.
-  bool program_code() const { return m_program_code; }
+  bool program_code() const
+  {
+    if (m_program_code == k_unknown) {
+      const auto& recipes = m_index.recipes();
+      m_program_code = std::any_of(recipes.begin(), recipes.end(), [&](const recipe::Recipe& r) {
+        return std::any_of(r.detect.ignore_paths.begin(), r.detect.ignore_paths.end(),
+                           [&](const std::string& g) { return recipe::glob_match(g, m_path); });
+      }) ? 1 : 0;
+    }
+    return m_program_code == 1;
+  }
 
 private:
+  static constexpr std::int8_t k_unknown = -1;
+
+  const std::string& lower() const
+  {
+    if (!m_lower_ready) {
+      m_lower = lowercase(m_content);
+      m_lower_ready = true;
+    }
+    return m_lower;
+  }
+
+  bool path_match(std::size_t r) const
+  {
+    if (m_path_match[r] == k_unknown) {
+      const auto& paths = m_index.recipes()[r].detect.paths;
+      m_path_match[r] = std::any_of(paths.begin(), paths.end(), [&](const std::string& g) { return recipe::glob_match(g, m_path); }) ? 1 : 0;
+    }
+    return m_path_match[r] == 1;
+  }
+
+  bool signal_match(std::size_t r) const
+  {
+    if (m_signal_match[r] == k_unknown) {
+      const auto& signals = m_index.recipes()[r].detect.signals;
+      m_signal_match[r] = std::any_of(signals.begin(), signals.end(), [&](const std::string& sig) { return contains_ci(lower(), sig); }) ? 1 : 0;
+    }
+    return m_signal_match[r] == 1;
+  }
+
   const RecipeIndex& m_index;
-  std::string m_lower;
-  std::vector<bool> m_path_match;
-  std::vector<bool> m_signal_match;
-  bool m_cloudflare = false;
-  bool m_program_code = false;
+  const std::string& m_path;
+  std::string_view m_content;
+  mutable std::string m_lower;
+  mutable bool m_lower_ready = false;
+  mutable std::vector<std::int8_t> m_path_match;
+  mutable std::vector<std::int8_t> m_signal_match;
+  mutable std::int8_t m_cloudflare = k_unknown;
+  mutable std::int8_t m_program_code = k_unknown;
   std::set<std::string, std::less<>> m_dynamic_keys;
   std::set<std::string, std::less<>> m_dynamic_emails;
 };
