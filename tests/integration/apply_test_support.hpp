@@ -223,7 +223,8 @@ public:
   std::vector<json::object> tokens() const
   {
     std::vector<json::object> out;
-    for (const auto& t : state().at("tokens").as_array()) {
+    json::value admin = state();  // kept alive for the loop
+    for (const auto& t : admin.at("tokens").as_array()) {
       if (t.at("name").as_string() != "bootstrap") {
         out.push_back(t.as_object());
       }
@@ -402,7 +403,7 @@ inline Snapshot snapshot(const fs::path& root)
     } else {
       e.content = test::read_file(it->path());
     }
-    snap["/" + fs::relative(it->path(), root).string()] = std::move(e);
+    snap["/" + it->path().lexically_relative(root).string()] = std::move(e);
   }
   return snap;
 }
@@ -698,7 +699,8 @@ public:
     if (r.exit_code != 0) {
       return "status exit " + std::to_string(r.exit_code);
     }
-    for (const auto& m : json::parse(r.out).at("migrations").as_array()) {
+    json::value status = json::parse(r.out);  // kept alive for the loop
+    for (const auto& m : status.at("migrations").as_array()) {
       if (m.at("plan_id").as_string() == m_plan.plan_id) {
         return std::string(m.at("state").as_string());
       }

@@ -124,7 +124,8 @@ std::set<std::string> emulator_token_names(const fs::path& state_file)
   if (text.empty()) {
     return names;  // nothing changed yet
   }
-  for (const auto& t : json::parse(text).at("tokens").as_array()) {
+  const json::value state = json::parse(text);  // kept alive for the loop
+  for (const auto& t : state.at("tokens").as_array()) {
     names.insert(std::string(t.at("name").as_string()));
   }
   return names;

@@ -3,6 +3,7 @@
 // None of them can print a credential: findings only expose fingerprints.
 
 #include <cfmigrate/scan/scanner.hpp>
+#include <cfmigrate/util/json_writer.hpp>
 
 #include <boost/json/value.hpp>
 
@@ -24,8 +25,5 @@ boost::json::value to_json(const ScanReport& report, const ReportContext& contex
 
 // SARIF 2.1.0 with one result per finding.
 boost::json::value to_sarif(const ScanReport& report, const ReportContext& context);
-
-// Pretty-prints a JSON value with two-space indentation and a final newline.
-void write_json(std::ostream& out, const boost::json::value& value);
 
 } // namespace cfmigrate::scan

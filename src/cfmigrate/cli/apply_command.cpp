@@ -11,6 +11,8 @@
 #include <cfmigrate/scan/scanner.hpp>
 #include <cfmigrate/util/file_lock.hpp>
 
+#include <cfmigrate/util/json_writer.hpp>
+
 #include <boost/json.hpp>
 
 #include <iostream>
@@ -237,7 +239,7 @@ int status_command(const std::vector<std::string>& args, std::ostream& out, std:
     migrations.push_back(exec::to_json(*summary));
   }
   if (p.vm["format"].as<std::string>() == "json") {
-    scan::write_json(out, json::object{{"format", "cfmigrate.status/1"}, {"host", this_host_name()}, {"state_dir", state_dir},
+    write_json(out, json::object{{"format", "cfmigrate.status/1"}, {"host", this_host_name()}, {"state_dir", state_dir},
                                        {"migrations", std::move(migrations)}});
     return k_exit_ok;
   }

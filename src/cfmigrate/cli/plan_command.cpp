@@ -132,7 +132,7 @@ int plan_command(const std::vector<std::string>& args, std::ostream& out, std::o
     }
   }
   if (format == "json") {
-    scan::write_json(out, plan::to_json(result->plan));
+    write_json(out, plan::to_json(result->plan));
   } else {
     plan::RenderInput input{&result->plan, &result->contents, &result->masks, {}};
     plan::render_plan(out, input);

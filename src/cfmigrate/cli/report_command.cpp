@@ -136,7 +136,7 @@ int report_command(const std::vector<std::string>& args, std::ostream& out, std:
     target = &file;
   }
   if (format == "json") {
-    scan::write_json(*target, fleet::to_json(*report));
+    write_json(*target, fleet::to_json(*report));
   } else {
     fleet::write_human(*target, *report);
   }

@@ -95,9 +95,9 @@ int scan_command(const std::vector<std::string>& args, std::ostream& out, std::o
   if (format == "human") {
     scan::write_human(*target, *report, context);
   } else if (format == "json") {
-    scan::write_json(*target, scan::to_json(*report, context));
+    write_json(*target, scan::to_json(*report, context));
   } else {
-    scan::write_json(*target, scan::to_sarif(*report, context));
+    write_json(*target, scan::to_sarif(*report, context));
   }
   if (format != "human") {
     for (const auto& problem : report->problems) {

@@ -2,6 +2,8 @@
 
 #include <cfmigrate/scan/report_writer.hpp>
 
+#include <cfmigrate/util/json_writer.hpp>
+
 #include <boost/json.hpp>
 
 #include <cstdio>
@@ -337,7 +339,7 @@ Result<Plan> plan_from_json(const json::value& value)
 Status write_plan_file(const Plan& plan, const std::string& path)
 {
   std::ostringstream text;
-  scan::write_json(text, to_json(plan));
+  write_json(text, to_json(plan));
   std::string temp = path + ".tmp." + std::to_string(::getpid());
   int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) {

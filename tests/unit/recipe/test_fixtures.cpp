@@ -105,8 +105,8 @@ BOOST_AUTO_TEST_CASE(every_case_finds_exactly_what_it_expects)
       // Redaction: no credential value appears in any output format.
       std::ostringstream all;
       scan::write_human(all, *report, {"test", "0"});
-      scan::write_json(all, got_json);
-      scan::write_json(all, scan::to_sarif(*report, {"test", "0"}));
+      write_json(all, got_json);
+      write_json(all, scan::to_sarif(*report, {"test", "0"}));
       for (const auto& f : report->findings) {
         std::string_view value = f.value.expose_secret_value_for_use_in_credential_slot();
         if (!value.empty()) {
