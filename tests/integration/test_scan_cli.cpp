@@ -86,6 +86,10 @@ BOOST_AUTO_TEST_CASE(json_report_paths_are_as_on_the_scanned_system)
   BOOST_TEST(f.at("fingerprint").as_string() == cfmigrate::Secret(k_key).fingerprint());
   BOOST_TEST(f.at("spans").at("value").at("length").as_int64() == 37);
 
+  // A --root tree of another host is reported under that host's name.
+  json::value named = scan_json({"--root", dir.path().string(), "--host-name", "web-42"});
+  BOOST_TEST(named.at("host").as_string() == "web-42");
+
   // An explicit PATH under --root is taken as a path on the scanned system.
   json::value only = scan_json({"--root", dir.path().string(), "/etc/letsencrypt"});
   BOOST_TEST(only.at("findings").as_array().size() == 1U);

@@ -32,6 +32,7 @@ po::options_description scan_options()
     ("max-file-size", po::value<std::size_t>()->default_value(16 * 1024 * 1024), "skip files larger than this many bytes")
     ("threads", po::value<unsigned>()->default_value(0), "walker threads (0: one per core)")
     ("recipes", po::value<std::string>(), "load more recipes from DIR/<id>/recipe.json (same id replaces)")
+    ("host-name", po::value<std::string>(), "host name to report (default: this machine's; for --root trees of other hosts)")
     ("output,o", po::value<std::string>(), "write the report to FILE instead of stdout");
   return d;
 }
@@ -80,7 +81,7 @@ int scan_command(const std::vector<std::string>& args, std::ostream& out, std::o
     err << "cfmigrate scan: " << report.error().describe() << "\n";
     return k_exit_error;
   }
-  scan::ReportContext context{this_host_name(), tool_version()};
+  scan::ReportContext context{vm.count("host-name") != 0 ? vm["host-name"].as<std::string>() : this_host_name(), tool_version()};
 
   std::ofstream file;
   std::ostream* target = &out;
