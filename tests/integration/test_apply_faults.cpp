@@ -205,16 +205,12 @@ BOOST_AUTO_TEST_CASE(rollback_fault_points_then_rollback_again)
   }
 }
 
-// BUG (exec/executor.cpp, Applier::run): the "completed" record is journalled with its error
-// ignored - `(void)step("completed", ...)`. When that last append fails, apply still prints
-// "applied" and exits 0 while the journal says in_progress: `status` shows in_progress, a second
-// apply refuses ("ended as in_progress; use --resume"), and finalize refuses ("not applied").
-// Expected: exit 1 and a rollback like every other journal failure (or a retried record).
-BOOST_AUTO_TEST_CASE(apply_journal_completed_failure, *utf::expected_failures(1))
+// Regression: a failure to journal "completed" used to be ignored (apply exited 0 with the journal
+// in_progress). It must fail and roll back like every other journal failure.
+BOOST_AUTO_TEST_CASE(apply_journal_completed_failure)
 {
   Rig rig;
   std::string spec = "journal:" + std::to_string(2 + 3 * rig.tokens + 4 * rig.files);
-  BOOST_TEST_MESSAGE("known bug: a failure to journal 'completed' is ignored (" << spec << " exits 0, journal in_progress)");
   rig.fresh("completed");
   ProcessResult r = rig.world.apply({}, {fail_at(spec)});
   bool consistent = r.exit_code == 1 ? rig.world.original_diff().empty() && no_tokens(rig.emulator)
@@ -222,14 +218,10 @@ BOOST_AUTO_TEST_CASE(apply_journal_completed_failure, *utf::expected_failures(1)
   BOOST_TEST(consistent, "exit " << r.exit_code << ", journal state " << rig.world.migration_state());
 }
 
-// BUG (exec/migration.cpp summarize + rollback.cpp delete_token / executor.cpp
-// delete_previous_tokens): a token record keeps the id of the token deleted by an earlier resume,
-// because token_create_intent carries no id and summarize() only overwrites a non-empty id. When a
-// resumed apply creates the replacement token and fails before `token_created` is journalled (a
-// crash, a full disk), rollback (or the next resume) deletes the OLD id (404, taken as "already
-// gone") instead of looking the new token up by name: the new token is orphaned on the account.
-// Expected: no token left. Got: the replacement token stays.
-BOOST_AUTO_TEST_CASE(resume_token_created_not_journalled_orphans_token, *utf::expected_failures(1))
+// Regression: a resumed apply that created a replacement token and failed before journalling
+// `token_created` used to orphan it (rollback deleted the old id only). Rollback and resume now
+// clear the id on a new create and also look tokens up by name.
+BOOST_AUTO_TEST_CASE(resume_token_created_not_journalled_orphans_token)
 {
   Rig rig;
   rig.fresh("orphan");
@@ -238,7 +230,6 @@ BOOST_AUTO_TEST_CASE(resume_token_created_not_journalled_orphans_token, *utf::ex
   // Resume: apply_started, then per token delete_intent + deleted, then t1's create_intent and
   // (failing) token_created.
   std::string spec = "journal:" + std::to_string(1 + 2 * rig.tokens + 2);
-  BOOST_TEST_MESSAGE("known bug: " << spec << " during apply --resume leaves the new token orphaned");
   ProcessResult resumed = rig.world.apply({"--resume"}, {fail_at(spec)});
   BOOST_TEST_REQUIRE(resumed.exit_code == 1, safe(resumed.err));
   BOOST_TEST_REQUIRE(rig.world.original_diff() == "");

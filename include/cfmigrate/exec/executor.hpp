@@ -63,6 +63,11 @@ struct ExecReport {
 [[nodiscard]] Result<ExecReport> rollback_migration(const scan::RecipeIndex& index, const std::string& plan_id,
                                                     const ExecOptions& options, FaultInjector& faults);
 
+// The ids of the token `name` this migration may have created: `journalled` (when known) plus
+// every token the API lists under that name.
+[[nodiscard]] Result<std::vector<std::string>> token_ids(cloudflare::Client& client, const std::string& name,
+                                                         const std::string& journalled);
+
 // The plan ids in the state dir, most recent last.
 [[nodiscard]] Result<std::vector<std::string>> list_migrations(const std::string& state_dir);
 

@@ -161,7 +161,9 @@ public:
     if (!done) {
       return fail(done.error());
     }
-    (void)step("completed", json::object{{"type", "completed"}});
+    if (Status completed = step("completed", json::object{{"type", "completed"}}); !completed) {
+      return fail(completed.error());  // an apply the journal does not know as complete is not complete
+    }
     m_report.outcome = Outcome::done;
     m_report.message = m_context->dry_run() ? "dry run: nothing was changed" : "plan " + m_plan.plan_id + " applied";
     m_report.reload = m_plan.reload;
@@ -231,15 +233,7 @@ private:
         continue;
       }
       CFM_TRY(cloudflare::Client * client, m_context->client_for(m_index, m_plan, t.credential));
-      std::vector<std::string> ids;
-      if (!r->id.empty()) {
-        ids.push_back(r->id);
-      } else {
-        CFM_TRY(std::vector<cloudflare::Token> found, client->find_tokens_by_name(cloudflare::TokenOwner::user(), t.name));
-        for (const auto& f : found) {
-          ids.push_back(f.id);
-        }
-      }
+      CFM_TRY(std::vector<std::string> ids, token_ids(*client, t.name, r->id));
       for (const auto& id : ids) {
         CFM_TRY_STATUS(step("token_delete_intent", json::object{{"type", "token_delete_intent"}, {"token", t.key}, {"id", id}}));
         m_context->log("delete token " + t.name + " (" + id + ") left by the interrupted apply");
@@ -309,6 +303,9 @@ private:
       backup_id = previous->backup_id;
     } else {
       return make_error(ErrorCode::conflict, "changed while applying", e.path);
+    }
+    if (previous != nullptr && !m_context->dry_run()) {
+      (void)remove_stale_temp_files(real);  // an interrupted write may have left its temp file
     }
     if (backup_id == 0 && !m_context->dry_run()) {
       CFM_TRY_STATUS(m_faults.visit("backup"));
@@ -427,6 +424,21 @@ private:
 };
 
 } // namespace
+
+Result<std::vector<std::string>> token_ids(cloudflare::Client& client, const std::string& name, const std::string& journalled)
+{
+  std::vector<std::string> ids;
+  if (!journalled.empty()) {
+    ids.push_back(journalled);
+  }
+  CFM_TRY(std::vector<cloudflare::Token> found, client.find_tokens_by_name(cloudflare::TokenOwner::user(), name));
+  for (const auto& f : found) {
+    if (std::find(ids.begin(), ids.end(), f.id) == ids.end()) {
+      ids.push_back(f.id);
+    }
+  }
+  return ids;
+}
 
 Result<ExecReport> apply_plan(const scan::RecipeIndex& index, const plan::Plan& plan, const ExecOptions& options,
                               FaultInjector& faults)

@@ -72,6 +72,9 @@ MigrationSummary summarize(const std::vector<json::object>& records)
         s.tokens.push_back(TokenRecord{key, field(r, "name"), {}, {}});
         t = &s.tokens.back();
       }
+      if (type == "token_create_intent") {
+        t->id.clear();  // a new create: any earlier id belongs to a token already deleted
+      }
       if (!field(r, "id").empty()) {
         t->id = field(r, "id");
       }

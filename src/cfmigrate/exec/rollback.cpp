@@ -7,6 +7,7 @@
 #include <cfmigrate/exec/run_context.hpp>
 #include <cfmigrate/plan/masked_diff.hpp>
 #include <cfmigrate/plan/plan_file.hpp>
+#include <cfmigrate/util/atomic_file.hpp>
 #include <cfmigrate/util/sha256.hpp>
 #include <cfmigrate/util/state_dir.hpp>
 
@@ -133,6 +134,7 @@ private:
         (void)kept;
       }
     }
+    (void)remove_stale_temp_files(real);  // an interrupted write may have left its temp file
     CFM_TRY_STATUS(m_faults.visit("restore"));
     m_context->log("restore " + file.path);
     if (!m_context->dry_run()) {
@@ -152,16 +154,8 @@ private:
       return {};
     }
     CFM_TRY(cloudflare::Client * client, m_context->client_for(m_index, plan, planned->credential));
-    std::vector<std::string> ids;
-    if (!token.id.empty()) {
-      ids.push_back(token.id);
-    } else {
-      // The create's outcome is unknown: whatever exists under the name is ours.
-      CFM_TRY(std::vector<cloudflare::Token> found, client->find_tokens_by_name(cloudflare::TokenOwner::user(), planned->name));
-      for (const auto& f : found) {
-        ids.push_back(f.id);
-      }
-    }
+    // The journalled id, and whatever exists under the name (a create whose outcome is unknown).
+    CFM_TRY(std::vector<std::string> ids, token_ids(*client, planned->name, token.id));
     for (const auto& id : ids) {
       CFM_TRY_STATUS(m_context->record(json::object{{"type", "token_delete_intent"}, {"token", token.key}, {"id", id}}));
       CFM_TRY_STATUS(m_faults.visit("token_delete"));
