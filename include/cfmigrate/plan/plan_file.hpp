@@ -15,7 +15,8 @@ boost::json::value to_json(const Plan& plan);
 // Strict: a wrong format string, a missing field or a bad type is a parse error.
 [[nodiscard]] Result<Plan> plan_from_json(const boost::json::value& value);
 
-// Writes the plan (0600) to `path` atomically enough for a dry-run artefact: temp + rename.
+// Writes the plan to `path` atomically (util/atomic_file); a new file is 0600, an existing one
+// keeps its mode and owner.
 [[nodiscard]] Status write_plan_file(const Plan& plan, const std::string& path);
 [[nodiscard]] Result<Plan> read_plan_file(const std::string& path);
 

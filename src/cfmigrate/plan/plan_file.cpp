@@ -1,17 +1,13 @@
 #include <cfmigrate/plan/plan_file.hpp>
 
-#include <cfmigrate/scan/report_writer.hpp>
 
+#include <cfmigrate/util/atomic_file.hpp>
 #include <cfmigrate/util/json_writer.hpp>
 
 #include <boost/json.hpp>
 
-#include <cstdio>
-#include <fcntl.h>
 #include <fstream>
 #include <sstream>
-#include <sys/stat.h>
-#include <unistd.h>
 
 namespace cfmigrate::plan {
 
@@ -340,29 +336,9 @@ Status write_plan_file(const Plan& plan, const std::string& path)
 {
   std::ostringstream text;
   write_json(text, to_json(plan));
-  std::string temp = path + ".tmp." + std::to_string(::getpid());
-  int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    return make_error(ErrorCode::io, "cannot write plan file", path);
-  }
-  std::string data = text.str();
-  std::size_t written = 0;
-  while (written < data.size()) {
-    ssize_t n = ::write(fd, data.data() + written, data.size() - written);
-    if (n <= 0) {
-      ::close(fd);
-      ::unlink(temp.c_str());
-      return make_error(ErrorCode::io, "cannot write plan file", path);
-    }
-    written += static_cast<std::size_t>(n);
-  }
-  bool ok = ::fsync(fd) == 0;
-  ok = ::close(fd) == 0 && ok;
-  if (!ok || ::rename(temp.c_str(), path.c_str()) != 0) {
-    ::unlink(temp.c_str());
-    return make_error(ErrorCode::io, "cannot write plan file", path);
-  }
-  return {};
+  AtomicWriteOptions options;
+  options.missing = MissingTarget::create;  // new plan files are 0600, owned by the caller
+  return replace_file_atomically(path, text.str(), options);
 }
 
 Result<Plan> read_plan_file(const std::string& path)

@@ -3,6 +3,7 @@
 #include <cfmigrate/util/sha256.hpp>
 
 #include "../../support/temp_dir.hpp"
+#include "../../support/file_checks.hpp"
 
 #include <boost/test/data/monomorphic.hpp>
 #include <boost/test/data/test_case.hpp>
@@ -32,28 +33,9 @@ struct Fixture {
   std::string store_dir() const { return (tmp.path() / "state" / "backups").string(); }
 };
 
-struct stat stat_of(const fs::path& p)
-{
-  struct stat st {};
-  BOOST_REQUIRE(::lstat(p.c_str(), &st) == 0);
-  return st;
-}
-
-std::set<std::string> entries(const fs::path& dir)
-{
-  std::set<std::string> names;
-  for (const auto& e : fs::directory_iterator(dir)) {
-    names.insert(e.path().filename().string());
-  }
-  return names;
-}
-
-boost::test_tools::assertion_result running_as_root(utf::test_unit_id)
-{
-  boost::test_tools::assertion_result r{::geteuid() == 0};
-  r.message() << "needs root to give files to another uid/gid";
-  return r;
-}
+using cfmigrate::test::entries;
+using cfmigrate::test::running_as_root;
+using cfmigrate::test::stat_of;
 
 boost::test_tools::assertion_result xattrs_supported(utf::test_unit_id)
 {

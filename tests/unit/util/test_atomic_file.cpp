@@ -1,6 +1,7 @@
 #include <cfmigrate/util/atomic_file.hpp>
 
 #include "../../support/temp_dir.hpp"
+#include "../../support/file_checks.hpp"
 
 #include <boost/test/data/monomorphic.hpp>
 #include <boost/test/data/test_case.hpp>
@@ -29,28 +30,9 @@ namespace {
 
 constexpr std::uint32_t k_other_id = 65534; // nobody / nogroup
 
-struct stat stat_of(const fs::path& p)
-{
-  struct stat st {};
-  BOOST_REQUIRE(::lstat(p.c_str(), &st) == 0);
-  return st;
-}
-
-std::set<std::string> entries(const fs::path& dir)
-{
-  std::set<std::string> names;
-  for (const auto& e : fs::directory_iterator(dir)) {
-    names.insert(e.path().filename().string());
-  }
-  return names;
-}
-
-boost::test_tools::assertion_result running_as_root(utf::test_unit_id)
-{
-  boost::test_tools::assertion_result r{::geteuid() == 0};
-  r.message() << "needs root to give files to another uid/gid";
-  return r;
-}
+using cfmigrate::test::entries;
+using cfmigrate::test::running_as_root;
+using cfmigrate::test::stat_of;
 
 bool user_xattrs_supported(const fs::path& dir)
 {
