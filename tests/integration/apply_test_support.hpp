@@ -131,7 +131,7 @@ public:
       edit_seed(seed.as_object());
       std::ofstream(seed_path, std::ios::trunc) << json::serialize(seed);
     }
-    std::vector<std::string> args{CFMIGRATE_EMULATOR_BINARY, "--seed", seed_path, "--listen", "127.0.0.1:0",
+    std::vector<std::string> args{CFMIGRATE_EMULATOR_BINARY, "--seed", seed_path, "--listen", "127.0.0.1:0", "--exit-with-parent",
                                   "--permission-groups", std::string(CFMIGRATE_SOURCE_DIR) + "/data/permission_groups.json",
                                   "--tls-dir", m_dir.path() + "/tls"};
     args.insert(args.end(), extra_args.begin(), extra_args.end());

@@ -105,7 +105,7 @@ public:
   explicit EmulatorProcess(const std::vector<std::string>& extra_args, int extra_zones = 0, bool http = false)
   {
     const std::string seed = write_test_seed(m_dir.path(), extra_zones);
-    std::vector<std::string> args{CFMIGRATE_EMULATOR_BINARY, "--seed", seed, "--listen", "127.0.0.1:0",
+    std::vector<std::string> args{CFMIGRATE_EMULATOR_BINARY, "--seed", seed, "--listen", "127.0.0.1:0", "--exit-with-parent",
                                   "--permission-groups", std::string(CFMIGRATE_SOURCE_DIR) + "/data/permission_groups.json"};
     if (http) {
       args.emplace_back("--http");

@@ -5,6 +5,9 @@
 #include <boost/json/parse.hpp>
 #include <boost/program_options.hpp>
 
+#include <csignal>
+#include <sys/prctl.h>
+
 #include <unistd.h>
 
 #include <cstdlib>
@@ -103,7 +106,8 @@ int run_emulator(int argc, char** argv, std::ostream& out, std::ostream& err)
     ("token-propagation-seconds", po::value(&propagation), "new tokens become valid only after this many seconds")
     ("state-file", po::value(&state_file), "write the admin state (no secrets) to this file after each change")
     ("permission-groups", po::value(&groups_file), "permission-group JSON (default: data/permission_groups.json near the binary)")
-    ("api-prefix", po::value(&api_prefix)->default_value(api_prefix), "path prefix of the API");
+    ("api-prefix", po::value(&api_prefix)->default_value(api_prefix), "path prefix of the API")
+    ("exit-with-parent", "stop when the process that started it dies (tests: no orphan emulator holds their output open)");
   po::variables_map vm;
   try {
     po::store(po::parse_command_line(argc, argv, desc), vm);
@@ -119,6 +123,12 @@ int run_emulator(int argc, char** argv, std::ostream& out, std::ostream& err)
   if (seed.empty()) {
     err << "cfmigrate-emulator: --seed FILE is required\n";
     return 2;
+  }
+  if (vm.count("exit-with-parent") != 0) {
+    ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (::getppid() == 1) {
+      return 0;  // the parent is already gone
+    }
   }
   ServiceOptions service_options;
   service_options.api_prefix = api_prefix == "/" ? "" : api_prefix;
