@@ -6,6 +6,7 @@
 #include <cfmigrate/exec/backup_store.hpp>
 #include <cfmigrate/exec/executor.hpp>
 #include <cfmigrate/exec/journal.hpp>
+#include <cfmigrate/util/file_content.hpp>
 #include <cfmigrate/util/file_lock.hpp>
 
 #include <boost/json/object.hpp>
@@ -56,8 +57,5 @@ private:
   std::optional<BackupStore> m_store;
   std::map<std::string, std::unique_ptr<cloudflare::Client>> m_clients;
 };
-
-// The whole content of a file, or an io error.
-[[nodiscard]] Result<std::string> read_file_content(const std::string& path);
 
 } // namespace cfmigrate::exec

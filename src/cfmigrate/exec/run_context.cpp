@@ -13,17 +13,6 @@
 
 namespace cfmigrate::exec {
 
-Result<std::string> read_file_content(const std::string& path)
-{
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return make_error(ErrorCode::io, "cannot read", path);
-  }
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
 Result<std::unique_ptr<RunContext>> RunContext::open(const ExecOptions& options, const std::string& plan_id, bool create)
 {
   std::unique_ptr<RunContext> context(new RunContext(options));

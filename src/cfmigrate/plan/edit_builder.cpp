@@ -1,4 +1,5 @@
 #include <cfmigrate/plan/edit_builder.hpp>
+#include <cfmigrate/util/text.hpp>
 
 #include <cfmigrate/scan/value_shape.hpp>
 
@@ -20,13 +21,6 @@ ReplacementPart literal(std::string text)
 ReplacementPart token(const std::string& key, bool base64)
 {
   return ReplacementPart{{}, key, base64};
-}
-
-std::string lowercase(std::string_view s)
-{
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
 }
 
 bool is_quote(char c)
@@ -112,7 +106,7 @@ private:
   {
     std::vector<const Setting*> out;
     for (const auto& s : m_settings) {
-      if (s.syntax != Syntax::header || lowercase(s.name) != "x-auth-key") {
+      if (s.syntax != Syntax::header || to_lower(s.name) != "x-auth-key") {
         continue;
       }
       std::string_view value = text(s.value_span);
@@ -162,7 +156,7 @@ private:
   void remove_paired_email_header()
   {
     for (const auto& s : m_settings) {
-      if (s.syntax != Syntax::header || lowercase(s.name) != "x-auth-email" || s.state != scan::State::active) {
+      if (s.syntax != Syntax::header || to_lower(s.name) != "x-auth-email" || s.state != scan::State::active) {
         continue;
       }
       bool paired = m_finding.email_setting && (m_finding.email_setting->value_span == s.value_span);

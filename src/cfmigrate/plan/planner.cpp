@@ -1,4 +1,5 @@
 #include <cfmigrate/plan/planner.hpp>
+#include <cfmigrate/util/file_content.hpp>
 
 #include <cfmigrate/plan/api_call_inference.hpp>
 #include <cfmigrate/plan/edit_builder.hpp>
@@ -29,15 +30,6 @@ using scan::Credential;
 using scan::Finding;
 
 namespace {
-
-std::string read_whole(const std::string& path, bool& ok)
-{
-  std::ifstream in(path, std::ios::binary);
-  ok = static_cast<bool>(in);
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
 
 std::string random_hex(std::size_t bytes)
 {
@@ -141,11 +133,10 @@ private:
     m_root = root.string();
     std::set<std::string> paths;
     if (!m_options.from_scan.empty()) {
-      bool ok = false;
-      std::string text = read_whole(m_options.from_scan, ok);
+      auto text = read_file_content(m_options.from_scan);
       boost::system::error_code jec;
-      boost::json::value doc = boost::json::parse(text, jec);
-      if (!ok || jec || !doc.is_object() || doc.as_object().if_contains("format") == nullptr
+      boost::json::value doc = text ? boost::json::parse(*text, jec) : boost::json::value();
+      if (!text || jec || !doc.is_object() || doc.as_object().if_contains("format") == nullptr
           || doc.at("format") != "cfmigrate.scan/1") {
         return make_error(ErrorCode::parse, "not a cfmigrate.scan/1 document", m_options.from_scan);
       }
@@ -159,13 +150,13 @@ private:
       }
     }
     for (const auto& path : paths) {
-      bool ok = false;
       FileContext file;
-      file.content = read_whole(real_path(m_root, path), ok);
-      if (!ok) {
+      auto content = read_file_content(real_path(m_root, path));
+      if (!content) {
         warn("unreadable", path + " could not be read again; it is left out of the plan");
         continue;
       }
+      file.content = std::move(*content);
       scan::DetectStats stats;
       file.findings = scan::detect(m_index, path, file.content, stats);
       file.settings = scan::extract_settings(file.content);
@@ -468,8 +459,8 @@ private:
       if (entry.path().extension() != ".tf") {
         continue;
       }
-      bool ok = false;
-      std::string text = read_whole(entry.path().string(), ok);
+      auto content = read_file_content(entry.path().string());
+      std::string text = content ? std::move(*content) : std::string();
       for (std::sregex_iterator it(text.begin(), text.end(), k_resource), end; it != end; ++it) {
         types.insert((*it)[1].str());
       }
@@ -548,8 +539,9 @@ private:
         if (!recipe::glob_match(pattern, reported)) {
           continue;
         }
-        bool ok = false;
-        std::string text = read_whole(it->path().string(), ok);
+        auto content = read_file_content(it->path().string());
+        bool ok = content.has_value();
+        std::string text = ok ? std::move(*content) : std::string();
         std::string needle = source.contains;
         if (auto at = needle.find("${path}"); at != std::string::npos) {
           needle.replace(at, 7, path);

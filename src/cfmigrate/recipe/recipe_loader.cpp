@@ -1,4 +1,6 @@
 #include <cfmigrate/recipe/recipe_loader.hpp>
+#include <cfmigrate/util/file_content.hpp>
+#include <cfmigrate/util/text.hpp>
 
 #include <cfmigrate/recipe/embedded.hpp>
 
@@ -197,12 +199,6 @@ private:
   std::string m_path;
 };
 
-std::string lowercase(std::string s)
-{
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
 Status read_detect(const ObjectReader& top, Recipe& recipe)
 {
   CFM_TRY(const json::object* object, top.object("detect", true));
@@ -213,7 +209,7 @@ Status read_detect(const ObjectReader& top, Recipe& recipe)
   CFM_TRY(d.ignore_paths, r.strings("ignore_paths", false));
   CFM_TRY(std::vector<std::string> signals, r.strings("signals", false));
   for (auto& s : signals) {
-    d.signals.push_back(lowercase(std::move(s)));
+    d.signals.push_back(to_lower(std::move(s)));
   }
   CFM_TRY(std::size_t context, r.choice("context", {"optional", "required"}, false, 0));
   d.context = static_cast<Context>(context);
@@ -357,17 +353,6 @@ Status read_migrate(const ObjectReader& top, Recipe& recipe)
   return {};
 }
 
-Result<std::string> read_text_file(const std::filesystem::path& path)
-{
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return make_error(ErrorCode::io, "cannot read recipe", path.string());
-  }
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
 } // namespace
 
 Result<Recipe> parse_recipe(std::string_view text, const std::string& origin, std::string_view expected_id)
@@ -430,7 +415,7 @@ Result<std::vector<Recipe>> load_recipes(const std::string& override_dir)
     }
     std::sort(files.begin(), files.end());
     for (const auto& file : files) {
-      CFM_TRY(std::string text, read_text_file(file));
+      CFM_TRY(std::string text, read_file_content(file.string()));
       CFM_TRY(Recipe recipe, parse_recipe(text, file.string(), file.parent_path().filename().string()));
       by_id.insert_or_assign(recipe.id, std::move(recipe));
     }

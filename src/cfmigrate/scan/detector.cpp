@@ -1,4 +1,5 @@
 #include <cfmigrate/scan/detector.hpp>
+#include <cfmigrate/util/text.hpp>
 
 #include <cfmigrate/recipe/glob.hpp>
 #include <cfmigrate/scan/settings_extractor.hpp>
@@ -18,13 +19,6 @@ namespace {
 
 // Recipes below this priority are the catch-alls (generic-env, generic-script).
 constexpr int k_generic_priority = 10;
-
-std::string lowercase(std::string_view s)
-{
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 bool contains_ci(std::string_view haystack_lower, std::string_view needle_lower)
 {
@@ -83,7 +77,7 @@ public:
   // The best recipe for a name in a role, or -1.
   int best(std::string_view name, Role role) const
   {
-    std::string lower_name = lowercase(name);
+    std::string lower_name = to_lower(name);
     int best = -1;
     int best_score = 0;
     const auto& recipes = m_index.recipes();
@@ -105,7 +99,7 @@ public:
     return best;
   }
 
-  bool lists(std::size_t r, std::string_view name, Role role) const { return lists(r, name, lowercase(name), role); }
+  bool lists(std::size_t r, std::string_view name, Role role) const { return lists(r, name, to_lower(name), role); }
 
   bool lists(std::size_t r, std::string_view name, std::string_view lower_name, Role role) const
   {
@@ -150,7 +144,7 @@ private:
   const std::string& lower() const
   {
     if (!m_lower_ready) {
-      m_lower = lowercase(m_content);
+      m_lower = to_lower(m_content);
       m_lower_ready = true;
     }
     return m_lower;
@@ -189,14 +183,14 @@ private:
 
 bool name_has_key_word(std::string_view name)
 {
-  std::string lower = lowercase(name);
+  std::string lower = to_lower(name);
   return std::any_of(generic_key_words().begin(), generic_key_words().end(),
                      [&](const std::string& w) { return lower.find(w) != std::string::npos; });
 }
 
 bool is_header(const Setting& s, std::string_view which)
 {
-  return s.syntax == Syntax::header && lowercase(s.name) == which;
+  return s.syntax == Syntax::header && to_lower(s.name) == which;
 }
 
 bool is_bare_identifier(std::string_view v)
@@ -252,7 +246,7 @@ RecipeIndex::RecipeIndex(const std::vector<recipe::Recipe>& recipes) : m_recipes
     Names n;
     auto prepare = [&](const std::vector<std::string>& in, std::vector<std::string>& out) {
       for (const auto& name : in) {
-        out.push_back(r.detect.case_sensitive_names ? name : lowercase(name));
+        out.push_back(r.detect.case_sensitive_names ? name : to_lower(name));
       }
     };
     prepare(r.detect.key_names, n.key);

@@ -1,4 +1,5 @@
 #include <cfmigrate/scan/value_shape.hpp>
+#include <cfmigrate/util/text.hpp>
 
 #include <algorithm>
 #include <array>
@@ -21,13 +22,6 @@ bool is_token_char(char c)
 bool is_identifier_char(char c)
 {
   return is_alnum(c) || c == '_' || c == '.' || c == '-';
-}
-
-std::string lowercase(std::string_view s)
-{
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
 }
 
 // The documentation examples listed in consumers.md §5: never real keys.
@@ -134,7 +128,7 @@ bool is_placeholder(std::string_view value)
       return true;
     }
   }
-  std::string lower = lowercase(value);
+  std::string lower = to_lower(value);
   for (std::string_view word : k_fill_in_words) {
     if (lower.find(word) != std::string::npos) {
       return true;
