@@ -4,31 +4,56 @@
 
 #include <cfmigrate/util/result.hpp>
 
+#include <functional>
 #include <memory>
 #include <string_view>
 
 namespace cfmigrate::scan {
 
-enum class ReadOutcome { text, binary, too_large };
+enum class ReadOutcome { text, binary, too_large, special };
 
 class FileSource {
 public:
   explicit FileSource(std::size_t size_cap) : m_size_cap(size_cap) {}
+  ~FileSource();
+  FileSource(const FileSource&) = delete;
+  FileSource& operator=(const FileSource&) = delete;
 
-  // Opens `real_path` (not following a final symlink) and reads it. `expected_size` is the size the
-  // walker saw, used only to size the buffer. On ReadOutcome::text, content() holds the bytes
-  // until the next call. An unreadable file is an error value.
-  Result<ReadOutcome> read(const char* real_path, std::size_t expected_size);
+  // Opens `name` relative to the directory `dir_fd` (AT_FDCWD: a path), not following a final
+  // symlink, and returns its size. The file stays open until read(), stream() or the next open().
+  // Opening relative to the directory the walk holds open spares the kernel a lookup of every
+  // component of the path, per file.
+  Result<std::size_t> open(int dir_fd, const char* name);
 
+  // Reads the open file whole. On ReadOutcome::text, content() holds the bytes until the next call.
+  // ReadOutcome::special: it is no regular file (replaced since it was listed).
+  Result<ReadOutcome> read();
   std::string_view content() const { return {m_buffer.get(), m_size}; }
+
+  // Reads the open file in pieces of about `piece` bytes with the same buffer, each handed to
+  // `visit` with the last `overlap` bytes of the one before in front of it, so a pattern up to
+  // `overlap`+1 bytes long is never cut in two. Stops early when `visit` returns true
+  // (`stopped()`). Binary and size-cap tests as read(); `streamed()` is the number of bytes read.
+  Result<ReadOutcome> stream(std::size_t piece, std::size_t overlap, const std::function<bool(std::string_view)>& visit);
+  bool stopped() const { return m_stopped; }
+  std::size_t streamed() const { return m_streamed; }
+
+  // Frees a buffer grown for a large file now rather than at the next read.
+  void shrink();
 
 private:
   void reserve(std::size_t bytes);
+  void close();
 
   std::size_t m_size_cap;
+  int m_fd = -1;
+  bool m_regular = false;
+  std::size_t m_file_size = 0;  // as fstat() saw it at open()
   std::unique_ptr<char[]> m_buffer;
   std::size_t m_capacity = 0;
   std::size_t m_size = 0;
+  bool m_stopped = false;
+  std::size_t m_streamed = 0;
 };
 
 } // namespace cfmigrate::scan

@@ -1,7 +1,7 @@
 #pragma once
-// Cheap tests run on a file's bytes before the detector (docs/detection.md, "How a file is read",
-// step 3; docs/performance.md). Both only drop files for which the detector reports nothing and
-// counts no placeholder, so they change the speed of a scan, never its result.
+// A cheap test run on a file before the detector (docs/detection.md, "How a file is read", step 3;
+// docs/performance.md). It only drops files for which the detector reports nothing and counts no
+// placeholder, so it changes the speed of a scan, never its result.
 
 #include <cstdint>
 #include <memory>
@@ -13,18 +13,14 @@ namespace cfmigrate::scan {
 
 class RecipeIndex;
 
-// True when the file has a run of 37+ key, token or base64 characters, or one of the letter pairs
-// `cf`, `cl`, `x-` (any case): the scanner's documented one-pass prefilter.
-bool may_contain_credentials(std::string_view content);
-
-// The prefilter the scanner runs: may_contain_credentials(content), and then whether anything in the
-// file could give the detector a finding or a placeholder with these recipes:
+// The scanner's prefilter: whether anything in a file could give the detector a finding or a
+// placeholder to count, with these recipes. A file passes when it has
 //  - a Cloudflare signal, a key or token name of a recipe that needs no context, a signal of one that
-//    does, a `cfk_` / `cfut_` / `cfat_` prefix, a fill-in word or documentation example (ASCII case
-//    folded, searched with an SSSE3 multi-literal filter where the CPU has it);
-//  - a `<`, a run of 5+ equal characters that could be a whole value, a run of 46+ base64 characters
-//    (part of a 48+ character value the detector decodes);
+//    does, a `cfk_` / `cfut_` / `cfat_` prefix or its base64 form (ASCII case folded, searched with
+//    an SSSE3 multi-literal filter where the CPU has it), or
 //  - a path matched by a recipe that needs context.
+// Each is a necessary condition of some branch of detect(), so dropping the others cannot change a
+// report (tests/unit/scan/test_prefilter.cpp checks it on every fixture).
 // Built once per scan, shared read-only by all threads.
 class Prefilter {
 public:
@@ -33,7 +29,16 @@ public:
   Prefilter(const Prefilter&) = delete;
   Prefilter& operator=(const Prefilter&) = delete;
 
-  bool may_contain_credentials(std::string_view reported_path, std::string_view content) const;
+  bool may_matter(std::string_view reported_path, std::string_view content) const;
+
+  // The same test for a file read in overlapping pieces (FileSource::stream with overlap()): feed
+  // each piece with the same state; true from the piece on which the whole file would pass.
+  struct PieceState {
+    int path = -1;  // path_may_matter, once known
+  };
+  bool piece_may_matter(std::string_view reported_path, std::string_view piece, PieceState& state) const;
+  // Overlap that keeps every needle whole.
+  std::size_t overlap() const;
 
   // The content test alone (for tests and measurements).
   bool content_may_matter(std::string_view content) const;

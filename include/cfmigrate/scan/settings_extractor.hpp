@@ -6,6 +6,7 @@
 
 #include <cfmigrate/scan/finding.hpp>
 
+#include <functional>
 #include <string_view>
 #include <vector>
 
@@ -14,5 +15,11 @@ namespace cfmigrate::scan {
 // `content` is the whole file. Settings are returned in file order. A value may be empty.
 // Lines inside /* */ or <!-- --> blocks and lines starting with #, ;, // are State::commented.
 std::vector<Setting> extract_settings(std::string_view content);
+
+// Asked for each setting found (name as finally given, value, syntax) before it is stored; only
+// settings it keeps are returned. A scan keeps those that can hold a credential, an e-mail or a
+// reference: a 16 MiB log has hundreds of thousands of `key=value` pairs nobody needs in memory.
+using SettingFilter = std::function<bool(std::string_view name, std::string_view value, Syntax syntax)>;
+std::vector<Setting> extract_settings(std::string_view content, const SettingFilter& keep);
 
 } // namespace cfmigrate::scan

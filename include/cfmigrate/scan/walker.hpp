@@ -33,9 +33,18 @@ struct WalkCounters {
   std::atomic<std::size_t> skipped_heavy_dirs{0};
 };
 
+// A regular file as the walk found it: open it with openat(dir_fd, name) during the call, or by
+// real_path later. Regular files are recognised by their directory entry's type, not stat'ed:
+// the reader learns the size from the open file.
+struct WalkFile {
+  int dir_fd;                        // the open directory holding it (AT_FDCWD for a root file)
+  const char* name;                  // its name there (the real path for a root file)
+  const std::string& real_path;
+  const std::string& reported_path;
+};
+
 // Called for every regular file, on the walking thread with its index (0..threads-1).
-using FileVisitor = std::function<void(unsigned thread, const std::string& real_path,
-                                       const std::string& reported_path, std::size_t size)>;
+using FileVisitor = std::function<void(unsigned thread, const WalkFile& file)>;
 // Called for a path that could not be listed or stat'ed (errno value).
 using WalkErrorVisitor = std::function<void(const std::string& reported_path, int error_number)>;
 

@@ -238,6 +238,24 @@ EmailValue email_value(std::string_view raw)
   return {};
 }
 
+// Whether the passes below can use a setting with this value: one with a shape (a credential, a
+// reference, an e-mail, a placeholder), or base64 that decodes to one (as pass 2 and email_value
+// decode it). The others are not stored at all.
+bool may_matter(std::string_view value)
+{
+  if (classify_value(value).shape != Shape::nothing) {
+    return true;
+  }
+  if (value.size() < 8 || value.size() % 4 != 0) {
+    return false;
+  }
+  std::string decoded = decode_base64(value, 8);
+  while (!decoded.empty() && (decoded.back() == '\n' || decoded.back() == '\r')) {
+    decoded.pop_back();
+  }
+  return !decoded.empty() && classify_value(decoded).shape != Shape::nothing;
+}
+
 } // namespace
 
 RecipeIndex::RecipeIndex(const std::vector<recipe::Recipe>& recipes) : m_recipes(recipes)
@@ -270,19 +288,20 @@ std::vector<Finding> detect(const RecipeIndex& index, const std::string& path, s
                             DetectStats& stats)
 {
   std::vector<Finding> findings;
-  std::vector<Setting> settings = extract_settings(content);
+  // Names assigned anywhere in the file (a header's variable may be set by a line not kept).
+  std::set<std::string, std::less<>> assigned;
+  std::vector<Setting> settings = extract_settings(content, [&](std::string_view name, std::string_view value, Syntax syntax) {
+    if (syntax != Syntax::header && assigned.find(name) == assigned.end()) {
+      assigned.emplace(name);
+    }
+    return syntax == Syntax::header || may_matter(value);
+  });
   FileMatcher matcher(index, path, content);
   int generic_script = index.find("generic-script");
 
   auto value_of = [&](const Setting& s) { return content.substr(s.value_span.offset, s.value_span.length); };
 
   // Pass 1: variables that feed X-Auth-Key / X-Auth-Email headers become key / e-mail names.
-  std::set<std::string> assigned;
-  for (const auto& s : settings) {
-    if (s.syntax != Syntax::header) {
-      assigned.insert(s.name);
-    }
-  }
   std::vector<bool> resolved_header(settings.size(), false);
   for (std::size_t i = 0; i < settings.size(); ++i) {
     const Setting& s = settings[i];
@@ -292,7 +311,7 @@ std::vector<Finding> detect(const RecipeIndex& index, const std::string& path, s
     if (auto var = header_variable(value_of(s))) {
       bool key = is_header(s, "x-auth-key");
       matcher.add_dynamic(*var, key ? FileMatcher::Role::key : FileMatcher::Role::email);
-      resolved_header[i] = assigned.count(*var) != 0;
+      resolved_header[i] = assigned.find(*var) != assigned.end();
     }
   }
 
@@ -320,16 +339,20 @@ std::vector<Finding> detect(const RecipeIndex& index, const std::string& path, s
     if (shape.shape == Shape::nothing || shape.shape == Shape::email) {
       continue;
     }
-    if (shape.shape == Shape::placeholder) {
-      ++stats.placeholders;
-      continue;
-    }
 
     int key_recipe = matcher.best(s.name, FileMatcher::Role::key);
     int token_recipe = matcher.best(s.name, FileMatcher::Role::token);
     bool key_slot = key_recipe >= 0;
     bool token_slot = token_recipe >= 0;
     bool cloudflare_slot = matcher.cloudflare_file() && name_has_key_word(s.name);
+    if (shape.shape == Shape::placeholder) {
+      // Counted only where a key or token belongs: "your title here" in a page is no placeholder
+      // for a credential (and the prefilter may then skip files that only have such prose).
+      if (key_slot || token_slot || cloudflare_slot) {
+        ++stats.placeholders;
+      }
+      continue;
+    }
 
     std::optional<Credential> credential;
     switch (shape.shape) {

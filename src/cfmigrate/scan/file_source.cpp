@@ -1,5 +1,6 @@
 #include <cfmigrate/scan/file_source.hpp>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -13,20 +14,20 @@ namespace {
 constexpr std::size_t k_binary_probe = 64 * 1024;
 constexpr std::size_t k_keep_capacity = 4 * 1024 * 1024;  // larger buffers are freed after use
 
-struct Fd {
-  explicit Fd(int f) : fd(f) {}
-  ~Fd()
-  {
-    if (fd >= 0) {
-      ::close(fd);
-    }
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int fd;
-};
-
 } // namespace
+
+FileSource::~FileSource()
+{
+  close();
+}
+
+void FileSource::close()
+{
+  if (m_fd >= 0) {
+    ::close(m_fd);
+    m_fd = -1;
+  }
+}
 
 void FileSource::reserve(std::size_t bytes)
 {
@@ -42,28 +43,59 @@ void FileSource::reserve(std::size_t bytes)
   m_capacity = capacity;
 }
 
-Result<ReadOutcome> FileSource::read(const char* real_path, std::size_t expected_size)
+void FileSource::shrink()
 {
-  m_size = 0;
-  if (expected_size > m_size_cap) {
-    return ReadOutcome::too_large;
+  if (m_capacity > k_keep_capacity) {
+    m_buffer.reset();
+    m_capacity = 0;
+    m_size = 0;
   }
-  Fd file(::open(real_path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK));
-  if (file.fd < 0) {
+}
+
+Result<std::size_t> FileSource::open(int dir_fd, const char* name)
+{
+  close();
+  m_size = 0;
+  m_fd = ::openat(dir_fd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK);
+  if (m_fd < 0) {
     return make_error(ErrorCode::io, std::string("cannot open: ") + std::strerror(errno));
   }
-  if (m_capacity > k_keep_capacity && expected_size + 1 <= k_keep_capacity) {
+  struct stat st{};
+  if (::fstat(m_fd, &st) != 0) {
+    int error = errno;
+    close();
+    return make_error(ErrorCode::io, std::string("cannot stat: ") + std::strerror(error));
+  }
+  m_regular = S_ISREG(st.st_mode);
+  m_file_size = static_cast<std::size_t>(st.st_size);
+  return m_file_size;
+}
+
+Result<ReadOutcome> FileSource::read()
+{
+  struct Closer {
+    FileSource& source;
+    ~Closer() { source.close(); }
+  } closer{*this};
+  m_size = 0;
+  if (!m_regular) {
+    return ReadOutcome::special;
+  }
+  if (m_file_size > m_size_cap) {
+    return ReadOutcome::too_large;
+  }
+  if (m_capacity > k_keep_capacity && m_file_size + 1 <= k_keep_capacity) {
     m_buffer.reset();  // give a large file's buffer back after it
     m_capacity = 0;
   }
-  reserve(expected_size + 1);
+  reserve(m_file_size + 1);
   // The binary test looks at the first 64 KiB only: decide as soon as they are read, so the rest of
   // a binary (most of the bytes of executables, images, archives) is never read.
   bool probed = false;
   for (;;) {
     if (m_size == m_capacity) {
       if (m_size >= m_size_cap) {
-        return ReadOutcome::too_large;  // the file grew past the cap since it was listed
+        return ReadOutcome::too_large;  // the file grew past the cap since it was opened
       }
       std::unique_ptr<char[]> old = std::move(m_buffer);
       std::size_t old_size = m_size;
@@ -71,7 +103,7 @@ Result<ReadOutcome> FileSource::read(const char* real_path, std::size_t expected
       reserve(old_size * 2);
       std::memcpy(m_buffer.get(), old.get(), old_size);
     }
-    ssize_t n = ::read(file.fd, m_buffer.get() + m_size, m_capacity - m_size);
+    ssize_t n = ::read(m_fd, m_buffer.get() + m_size, m_capacity - m_size);
     if (n < 0) {
       if (errno == EINTR) {
         continue;
@@ -97,6 +129,67 @@ Result<ReadOutcome> FileSource::read(const char* real_path, std::size_t expected
     return ReadOutcome::binary;
   }
   return ReadOutcome::text;
+}
+
+Result<ReadOutcome> FileSource::stream(std::size_t piece, std::size_t overlap,
+                                       const std::function<bool(std::string_view)>& visit)
+{
+  struct Closer {
+    FileSource& source;
+    ~Closer() { source.close(); }
+  } closer{*this};
+  m_size = 0;
+  m_stopped = false;
+  m_streamed = 0;
+  if (!m_regular) {
+    return ReadOutcome::special;
+  }
+  if (m_file_size > m_size_cap) {
+    return ReadOutcome::too_large;
+  }
+  piece = std::max(piece, k_binary_probe);
+  if (m_capacity > k_keep_capacity) {
+    m_buffer.reset();
+    m_capacity = 0;
+  }
+  reserve(overlap + piece);
+  std::size_t kept = 0;  // bytes of the previous piece at the front of the buffer
+  bool first = true;
+  for (;;) {
+    std::size_t filled = kept;
+    bool end = false;
+    while (filled < kept + piece) {
+      ssize_t n = ::read(m_fd, m_buffer.get() + filled, kept + piece - filled);
+      if (n < 0) {
+        if (errno == EINTR) {
+          continue;
+        }
+        return make_error(ErrorCode::io, std::string("cannot read: ") + std::strerror(errno));
+      }
+      if (n == 0) {
+        end = true;
+        break;
+      }
+      filled += static_cast<std::size_t>(n);
+      m_streamed += static_cast<std::size_t>(n);
+    }
+    if (m_streamed > m_size_cap) {
+      return ReadOutcome::too_large;
+    }
+    if (first && std::memchr(m_buffer.get(), 0, std::min(filled, k_binary_probe)) != nullptr) {
+      return ReadOutcome::binary;
+    }
+    first = false;
+    if (filled > kept && visit(std::string_view(m_buffer.get(), filled))) {
+      m_stopped = true;
+      return ReadOutcome::text;
+    }
+    if (end) {
+      return ReadOutcome::text;
+    }
+    kept = std::min(overlap, filled);
+    std::memmove(m_buffer.get(), m_buffer.get() + filled - kept, kept);
+  }
 }
 
 } // namespace cfmigrate::scan

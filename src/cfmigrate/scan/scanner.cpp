@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <fcntl.h>
 #include <filesystem>
 #include <memory>
 #include <mutex>
@@ -25,7 +26,34 @@ struct ThreadState {
   std::size_t bytes = 0;
   std::size_t binary = 0;
   std::size_t too_large = 0;
+  std::size_t special = 0;  // listed as a regular file, something else when opened
 };
+
+// Files above this size are prefiltered in pieces of k_piece bytes, so a thread holds no more than a
+// piece of them; the few that pass are read whole, one at a time.
+constexpr std::size_t k_large_file = 4 * 1024 * 1024;
+constexpr std::size_t k_piece = 1024 * 1024;
+
+struct LargeFile {
+  std::string real_path;
+  std::string reported_path;
+};
+
+// Counts a read that gave no text; true when there is text to look at.
+bool count_outcome(ThreadState& state, const std::string& reported, const Result<ReadOutcome>& outcome)
+{
+  if (!outcome) {
+    state.problems.push_back({reported, outcome.error().message()});
+    return false;
+  }
+  switch (*outcome) {
+  case ReadOutcome::binary: ++state.binary; return false;
+  case ReadOutcome::too_large: ++state.too_large; return false;
+  case ReadOutcome::special: ++state.special; return false;
+  case ReadOutcome::text: break;
+  }
+  return true;
+}
 
 std::string normalise_reported(std::string path)
 {
@@ -97,36 +125,79 @@ Result<ScanReport> run_scan(const RecipeIndex& index, const ScanOptions& options
   WalkCounters counters;
 
   const Prefilter prefilter(index);
-  auto on_file = [&](unsigned t, const std::string& real, const std::string& reported, std::size_t size) {
+  // Reads the file `state.source` has open whole, prefilters it and runs the detector.
+  auto scan_whole = [&](ThreadState& state, const std::string& reported) {
+    Result<ReadOutcome> outcome = state.source.read();
+    if (!count_outcome(state, reported, outcome)) {
+      return;
+    }
+    std::string_view content = state.source.content();
+    ++state.files;
+    state.bytes += content.size();
+    if (!prefilter.may_matter(reported, content)) {
+      return;
+    }
+    std::vector<Finding> found = detect(index, reported, content, state.stats);
+    std::move(found.begin(), found.end(), std::back_inserter(state.findings));
+  };
+  // Reopens a large file by path and scans it whole, then gives its buffer back.
+  auto scan_large = [&](ThreadState& state, const std::string& real, const std::string& reported) {
+    if (Result<std::size_t> opened = state.source.open(AT_FDCWD, real.c_str()); !opened) {
+      state.problems.push_back({reported, opened.error().message()});
+      return;
+    }
+    scan_whole(state, reported);
+    state.source.shrink();
+  };
+  std::mutex large_slot;   // held while a thread has a large file in memory
+  std::mutex large_mutex;  // guards large_files
+  std::vector<LargeFile> large_files;
+  auto on_file = [&](unsigned t, const WalkFile& file) {
     ThreadState& state = *states[t];
     std::size_t seen = files_seen.fetch_add(1, std::memory_order_relaxed) + 1;
     if (progress && seen % 1024 == 0) {
       progress(seen);
     }
-    Result<ReadOutcome> outcome = state.source.read(real.c_str(), size);
-    if (!outcome) {
-      state.problems.push_back({reported, outcome.error().message()});
+    Result<std::size_t> size = state.source.open(file.dir_fd, file.name);
+    if (!size) {
+      state.problems.push_back({file.reported_path, size.error().message()});
       return;
     }
-    switch (*outcome) {
-    case ReadOutcome::binary: ++state.binary; return;
-    case ReadOutcome::too_large: ++state.too_large; return;
-    case ReadOutcome::text: break;
-    }
-    std::string_view content = state.source.content();
-    ++state.files;
-    state.bytes += content.size();
-    if (!prefilter.may_contain_credentials(reported, content)) {
+    if (*size <= k_large_file) {
+      scan_whole(state, file.reported_path);
       return;
     }
-    std::vector<Finding> found = detect(index, reported, content, state.stats);
-    std::move(found.begin(), found.end(), std::back_inserter(state.findings));
+    // Prefiltered in pieces; read whole only if it passes (few logs do).
+    Prefilter::PieceState piece_state;
+    Result<ReadOutcome> outcome = state.source.stream(k_piece, prefilter.overlap(), [&](std::string_view piece) {
+      return prefilter.piece_may_matter(file.reported_path, piece, piece_state);
+    });
+    if (!count_outcome(state, file.reported_path, outcome)) {
+      return;
+    }
+    if (!state.source.stopped()) {
+      ++state.files;
+      state.bytes += state.source.streamed();
+      return;
+    }
+    // One large file in memory at a time: now if no other thread holds one, else after the walk.
+    if (std::unique_lock slot(large_slot, std::try_to_lock); slot.owns_lock()) {
+      scan_large(state, file.real_path, file.reported_path);
+      return;
+    }
+    std::lock_guard lock(large_mutex);
+    large_files.push_back({file.real_path, file.reported_path});
   };
   auto on_error = [&](const std::string& reported, int error_number) {
     std::lock_guard lock(error_mutex);
     report.problems.push_back({reported, std::strerror(error_number)});
   };
   walk(roots, walk_options, on_file, on_error, counters);
+  // One at a time on thread 0's state (every walker has finished): two threads each holding a log
+  // of up to 16 MiB would double the peak memory.
+  for (const auto& f : large_files) {
+    scan_large(*states[0], f.real_path, f.reported_path);
+  }
 
   for (auto& state : states) {
     std::move(state->findings.begin(), state->findings.end(), std::back_inserter(report.findings));
@@ -135,13 +206,14 @@ Result<ScanReport> run_scan(const RecipeIndex& index, const ScanOptions& options
     report.bytes_scanned += state->bytes;
     report.skipped_binary += state->binary;
     report.skipped_too_large += state->too_large;
+    report.skipped_special += state->special;
     report.placeholders += state->stats.placeholders;
   }
   report.directories = counters.directories;
   report.skipped_symlinks = counters.skipped_symlinks;
   report.skipped_other_filesystem = counters.skipped_other_filesystem;
   report.skipped_excluded = counters.skipped_excluded;
-  report.skipped_special = counters.skipped_special;
+  report.skipped_special += counters.skipped_special;
   report.skipped_heavy_dirs = counters.skipped_heavy_dirs;
   std::sort(report.findings.begin(), report.findings.end(), [](const Finding& a, const Finding& b) {
     return std::tie(a.path, a.setting.value_span.offset) < std::tie(b.path, b.setting.value_span.offset);

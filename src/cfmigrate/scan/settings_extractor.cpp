@@ -1,4 +1,5 @@
 #include <cfmigrate/scan/settings_extractor.hpp>
+#include <cfmigrate/util/text.hpp>
 
 #include <algorithm>
 #include <cctype>
@@ -17,13 +18,14 @@ bool is_name_char(char c)
   return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '-' || c == '.' || c == ':';
 }
 
+// `word` is lower-case ASCII.
 bool iequals_at(std::string_view s, std::size_t at, std::string_view word)
 {
   if (at + word.size() > s.size()) {
     return false;
   }
   for (std::size_t i = 0; i < word.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(s[at + i])) != std::tolower(static_cast<unsigned char>(word[i]))) {
+    if (ascii_lower(s[at + i]) != word[i]) {
       return false;
     }
   }
@@ -42,7 +44,7 @@ struct LineContext {
 
 class Extractor {
 public:
-  explicit Extractor(std::string_view content) : m_content(content) {}
+  Extractor(std::string_view content, const SettingFilter& keep) : m_content(content), m_keep(keep) {}
 
   std::vector<Setting> run()
   {
@@ -65,7 +67,6 @@ public:
       process_line(pos, text_end, next, number);
       pos = next;
     }
-    name_kubernetes_env_values();
     return std::move(m_settings);
   }
 
@@ -113,33 +114,47 @@ private:
     ctx.line_number = number;
     ctx.state = state;
     ctx.section = &m_section;
-    std::size_t before = m_settings.size();
+    m_line.clear();
     extract_assignments(ctx, start + skip);
     extract_php_defines(ctx, start + skip);
     extract_xml_elements(ctx, start + skip);
     extract_header_calls(ctx, start + skip);
     extract_colon_record(ctx, start + skip);
     // Keep file order within the line and drop duplicates found by two rules.
-    std::sort(m_settings.begin() + static_cast<std::ptrdiff_t>(before), m_settings.end(),
-              [](const Setting& a, const Setting& b) { return a.value_span.offset < b.value_span.offset; });
-    auto last = std::unique(m_settings.begin() + static_cast<std::ptrdiff_t>(before), m_settings.end(),
-                            [](const Setting& a, const Setting& b) { return a.value_span == b.value_span; });
-    m_settings.erase(last, m_settings.end());
+    std::sort(m_line.begin(), m_line.end(),
+              [](const Found& a, const Found& b) { return a.value.offset < b.value.offset; });
+    auto last = std::unique(m_line.begin(), m_line.end(), [](const Found& a, const Found& b) { return a.value == b.value; });
+    m_line.erase(last, m_line.end());
+    for (Found& f : m_line) {
+      name_kubernetes_env_value(f, number);
+      if (!m_keep || m_keep(text(f.name), text(f.value), f.syntax)) {
+        store(ctx, f);
+      }
+    }
   }
+
+  // A setting found on the current line, before it is stored.
+  struct Found {
+    Span name;
+    Span value;
+    char quote = 0;
+    Syntax syntax = Syntax::assignment;
+  };
+
+  std::string_view text(Span span) const { return m_content.substr(span.offset, span.length); }
 
   // Kubernetes and compose-style env lists write the name and the value on two lines:
   //   - name: CF_API_KEY
   //     value: "…"
   // The value setting takes the name it is given there (its name span points at that name).
-  void name_kubernetes_env_values()
+  // Settings arrive in file order; `m_previous` is the one before, whether it was kept or not.
+  void name_kubernetes_env_value(Found& f, std::uint32_t line)
   {
-    for (std::size_t i = 1; i < m_settings.size(); ++i) {
-      Setting& value = m_settings[i];
-      const Setting& name = m_settings[i - 1];
-      if (value.name == "value" && name.name == "name" && value.line == name.line + 1 && name.value_span.length > 0) {
-        value.name = std::string(m_content.substr(name.value_span.offset, name.value_span.length));
-        value.name_span = name.value_span;
-      }
+    const Previous p = m_previous;
+    m_previous = {f.name, f.value, line, true};
+    if (p.valid && text(f.name) == "value" && text(p.name) == "name" && line == p.line + 1 && p.value.length > 0) {
+      f.name = p.value;
+      m_previous.name = p.value;
     }
   }
 
@@ -157,8 +172,10 @@ private:
       return;
     }
     // YAML: pop parents at this indentation or deeper.
+    bool popped = false;
     while (!m_yaml_stack.empty() && m_yaml_stack.back().first >= indent) {
       m_yaml_stack.pop_back();
+      popped = true;
     }
     std::string_view rest = body;
     std::size_t item_indent = indent;
@@ -181,9 +198,12 @@ private:
         m_yaml_stack.emplace_back(item_indent == indent ? indent : indent, k);
       }
     }
-    m_section.clear();
-    for (const auto& [level, key] : m_yaml_stack) {
-      m_section += (m_section.empty() ? "" : ".") + key;
+    if (m_yaml_stack.size() != m_section_depth || popped) {
+      m_section.clear();
+      for (const auto& [level, key] : m_yaml_stack) {
+        m_section += (m_section.empty() ? "" : ".") + key;
+      }
+      m_section_depth = m_yaml_stack.size();
     }
     (void)line;
   }
@@ -275,20 +295,25 @@ private:
     return true;
   }
 
-  void add(const LineContext& ctx, Span name, Span value, char quote, Syntax syntax)
+  void add(Span name, Span value, char quote, Syntax syntax)
+  {
+    if (iequals_at(text(name), 0, "x-auth-key") || iequals_at(text(name), 0, "x-auth-email")) {
+      syntax = Syntax::header;
+    }
+    m_line.push_back({name, value, quote, syntax});
+  }
+
+  void store(const LineContext& ctx, const Found& f)
   {
     Setting s;
-    s.name = std::string(m_content.substr(name.offset, name.length));
-    s.name_span = name;
-    s.value_span = value;
+    s.name = std::string(text(f.name));
+    s.name_span = f.name;
+    s.value_span = f.value;
     s.line_span = {ctx.line_start, ctx.next_line - ctx.line_start};
     s.line = ctx.line_number;
-    s.column = static_cast<std::uint32_t>(value.offset - ctx.line_start + 1);
-    s.quote = quote;
-    s.syntax = syntax;
-    if (iequals_at(s.name, 0, "x-auth-key") || iequals_at(s.name, 0, "x-auth-email")) {
-      s.syntax = Syntax::header;
-    }
+    s.column = static_cast<std::uint32_t>(f.value.offset - ctx.line_start + 1);
+    s.quote = f.quote;
+    s.syntax = f.syntax;
     s.state = ctx.state;
     s.section = *ctx.section;
     m_settings.push_back(std::move(s));
@@ -343,7 +368,7 @@ private:
     Span value;
     char quote = 0;
     if (value_at(value_pos, ctx.line_end, value, quote)) {
-      add(ctx, name, value, quote, Syntax::assignment);
+      add(name, value, quote, Syntax::assignment);
     }
   }
 
@@ -378,7 +403,7 @@ private:
       Span value;
       char quote = 0;
       if (value_at(i, ctx.line_end, value, quote)) {
-        add(ctx, name, value, quote, Syntax::php_define);
+        add(name, value, quote, Syntax::php_define);
       }
     }
   }
@@ -403,7 +428,7 @@ private:
       }
       Span name{from + open + 1, tag.size()};
       Span value{from + close + 1, end - close - 1};
-      add(ctx, name, value, 0, Syntax::xml_element);
+      add(name, value, 0, Syntax::xml_element);
     }
   }
 
@@ -413,7 +438,9 @@ private:
     std::string_view line = m_content.substr(from, ctx.line_end - from);
     for (std::string_view header : {std::string_view("x-auth-key"), std::string_view("x-auth-email")}) {
       for (std::size_t at = 0; at + header.size() <= line.size(); ++at) {
-        if (!iequals_at(line, at, header)) {
+        // Every line of every file that reaches the detector comes here: test the first byte
+        // before the whole word.
+        if (ascii_lower(line[at]) != 'x' || !iequals_at(line, at, header)) {
           continue;
         }
         std::size_t i = from + at + header.size();
@@ -429,7 +456,7 @@ private:
         Span value;
         char quote = 0;
         if (value_at(i + 1, ctx.line_end, value, quote)) {
-          add(ctx, Span{from + at, header.size()}, value, quote, Syntax::header);
+          add(Span{from + at, header.size()}, value, quote, Syntax::header);
         }
       }
     }
@@ -444,7 +471,8 @@ private:
       line.remove_prefix(1);
       ++from;
     }
-    if (line.empty()) {
+    // Two name:value pairs at least, so three colons: most lines have fewer.
+    if (std::count(line.begin(), line.end(), ':') < 3) {
       return;
     }
     std::vector<Span> fields;
@@ -468,7 +496,7 @@ private:
       }
     }
     for (std::size_t f = 0; f < fields.size(); f += 2) {
-      add(ctx, fields[f], fields[f + 1], 0, Syntax::assignment);
+      add(fields[f], fields[f + 1], 0, Syntax::assignment);
     }
   }
 
@@ -483,12 +511,23 @@ private:
     return std::string_view::npos;
   }
 
+  struct Previous {
+    Span name;
+    Span value;
+    std::uint32_t line = 0;
+    bool valid = false;
+  };
+
   std::string_view m_content;
+  const SettingFilter& m_keep;
   std::vector<Setting> m_settings;
+  std::vector<Found> m_line;
+  Previous m_previous;
   bool m_in_block = false;
   std::string_view m_block_close;
   bool m_ini = false;
   std::string m_section;
+  std::size_t m_section_depth = 0;  // m_yaml_stack's size when m_section was last built from it
   std::vector<std::pair<std::size_t, std::string>> m_yaml_stack;
 };
 
@@ -496,7 +535,12 @@ private:
 
 std::vector<Setting> extract_settings(std::string_view content)
 {
-  return Extractor(content).run();
+  return extract_settings(content, SettingFilter());
+}
+
+std::vector<Setting> extract_settings(std::string_view content, const SettingFilter& keep)
+{
+  return Extractor(content, keep).run();
 }
 
 } // namespace cfmigrate::scan

@@ -128,9 +128,20 @@ bool is_placeholder(std::string_view value)
       return true;
     }
   }
-  std::string lower = to_lower(value);
+  // Lower-cased into a small buffer: this runs for every setting of every file the prefilter lets
+  // through, and a heap string per value showed in profiles.
+  char small[128];
+  std::string large;
+  std::string_view lower;
+  if (value.size() <= sizeof small) {
+    std::transform(value.begin(), value.end(), small, ascii_lower);
+    lower = std::string_view(small, value.size());
+  } else {
+    large = to_lower(value);
+    lower = large;
+  }
   for (std::string_view word : k_fill_in_words) {
-    if (lower.find(word) != std::string::npos) {
+    if (lower.find(word) != std::string_view::npos) {
       return true;
     }
   }

@@ -65,22 +65,6 @@ private:
   std::size_t m_busy = 0;
 };
 
-// Files this large are read after the walk, one at a time: two threads each holding a log of
-// tens of MiB plus the detector's working copy of it would double the peak memory (the scan's
-// budget is 64 MiB), for little gain in time.
-constexpr std::size_t k_large_file = 4 * 1024 * 1024;
-
-struct LargeFile {
-  std::string real_path;
-  std::string reported_path;
-  std::size_t size;
-};
-
-struct LargeFiles {
-  std::mutex mutex;
-  std::vector<LargeFile> files;
-};
-
 bool excluded(const WalkOptions& options, const std::string& reported)
 {
   return std::any_of(options.excludes.begin(), options.excludes.end(),
@@ -109,8 +93,7 @@ std::string join(const std::string& dir, std::string_view name)
 }
 
 void list_directory(const DirectoryJob& job, unsigned thread, JobQueue& queue, const WalkOptions& options,
-                    const FileVisitor& on_file, const WalkErrorVisitor& on_error, WalkCounters& counters,
-                    LargeFiles& large)
+                    const FileVisitor& on_file, const WalkErrorVisitor& on_error, WalkCounters& counters)
 {
   int dir_fd = ::open(job.real_path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
   if (dir_fd < 0) {
@@ -130,12 +113,18 @@ void list_directory(const DirectoryJob& job, unsigned thread, JobQueue& queue, c
       continue;
     }
     std::string reported = join(job.reported_path, name);
+    // The entry's type saves a stat per file; directories are still stat'ed (their device keeps
+    // the walk on one filesystem, and fstatat does not trigger an automount the way open would).
+    unsigned char type = entry->d_type;
     struct stat st{};
-    if (::fstatat(dir_fd, entry->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
-      on_error(reported, errno);
-      continue;
+    if (type == DT_DIR || type == DT_UNKNOWN) {
+      if (::fstatat(dir_fd, entry->d_name, &st, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT) != 0) {
+        on_error(reported, errno);
+        continue;
+      }
+      type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISLNK(st.st_mode) ? DT_LNK : S_ISREG(st.st_mode) ? DT_REG : DT_UNKNOWN;
     }
-    if (S_ISLNK(st.st_mode)) {
+    if (type == DT_LNK) {
       counters.skipped_symlinks.fetch_add(1, std::memory_order_relaxed);
       continue;
     }
@@ -143,7 +132,7 @@ void list_directory(const DirectoryJob& job, unsigned thread, JobQueue& queue, c
       counters.skipped_excluded.fetch_add(1, std::memory_order_relaxed);
       continue;
     }
-    if (S_ISDIR(st.st_mode)) {
+    if (type == DT_DIR) {
       if (heavy_directory(reported, name)) {
         counters.skipped_heavy_dirs.fetch_add(1, std::memory_order_relaxed);
         continue;
@@ -155,17 +144,12 @@ void list_directory(const DirectoryJob& job, unsigned thread, JobQueue& queue, c
       queue.push(DirectoryJob{join(job.real_path, name), std::move(reported), job.device});
       continue;
     }
-    if (!S_ISREG(st.st_mode)) {
+    if (type != DT_REG) {
       counters.skipped_special.fetch_add(1, std::memory_order_relaxed);
       continue;
     }
-    auto size = static_cast<std::size_t>(st.st_size);
-    if (size > k_large_file) {
-      std::lock_guard lock(large.mutex);
-      large.files.push_back({join(job.real_path, name), std::move(reported), size});
-      continue;
-    }
-    on_file(thread, join(job.real_path, name), reported, size);
+    std::string real = join(job.real_path, name);
+    on_file(thread, WalkFile{dir_fd, entry->d_name, real, reported});
   }
   ::closedir(dir);
 }
@@ -184,7 +168,6 @@ void walk(const std::vector<WalkRoot>& roots, const WalkOptions& options, const 
           const WalkErrorVisitor& on_error, WalkCounters& counters)
 {
   JobQueue queue;
-  LargeFiles large;
   for (const auto& root : roots) {
     // A starting path is followed even when it is a symlink: the user named it.
     struct stat st{};
@@ -195,7 +178,7 @@ void walk(const std::vector<WalkRoot>& roots, const WalkOptions& options, const 
     if (S_ISDIR(st.st_mode)) {
       queue.push(DirectoryJob{root.real_path, root.reported_path, st.st_dev});
     } else if (S_ISREG(st.st_mode)) {
-      on_file(0, root.real_path, root.reported_path, static_cast<std::size_t>(st.st_size));
+      on_file(0, WalkFile{AT_FDCWD, root.real_path.c_str(), root.real_path, root.reported_path});
     } else {
       counters.skipped_special.fetch_add(1, std::memory_order_relaxed);
     }
@@ -207,17 +190,13 @@ void walk(const std::vector<WalkRoot>& roots, const WalkOptions& options, const 
     workers.emplace_back([&, t] {
       DirectoryJob job;
       while (queue.pop(job)) {
-        list_directory(job, t, queue, options, on_file, on_error, counters, large);
+        list_directory(job, t, queue, options, on_file, on_error, counters);
         queue.done();
       }
     });
   }
   for (auto& w : workers) {
     w.join();
-  }
-  // Every worker has finished: thread 0's state is free.
-  for (const auto& f : large.files) {
-    on_file(0, f.real_path, f.reported_path, f.size);
   }
 }
 

@@ -119,6 +119,21 @@ BOOST_AUTO_TEST_CASE(kubernetes_env_lists_name_the_value)
   BOOST_TEST(yaml.substr(key->value_span.offset, key->value_span.length) == "abc123");
 }
 
+BOOST_AUTO_TEST_CASE(a_filter_keeps_only_what_it_asks_for_and_names_still_pair)
+{
+  std::string yaml = "env:\n  - name: CF_API_KEY\n    value: \"abc123\"\n  - name: OTHER\n    value: x\nlevel: info\n";
+  std::vector<std::string> asked;
+  auto s = extract_settings(yaml, [&](std::string_view name, std::string_view value, Syntax) {
+    asked.emplace_back(name);
+    return value == "abc123";
+  });
+  // The `name:` lines are asked about and dropped; the value still takes its name.
+  BOOST_TEST_REQUIRE(s.size() == 1U);
+  BOOST_TEST(s[0].name == "CF_API_KEY");
+  BOOST_TEST(s[0].line == 3U);
+  BOOST_TEST((asked == std::vector<std::string>{"env", "name", "CF_API_KEY", "name", "OTHER", "level"}));
+}
+
 BOOST_AUTO_TEST_CASE(crlf_bom_and_comparisons)
 {
   std::string text = "\xEF\xBB\xBF" "a = 1\r\nif [ \"$x\" == \"y\" ]; then\r\nb != c\r\n";
