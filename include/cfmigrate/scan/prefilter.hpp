@@ -48,12 +48,14 @@ public:
   struct Tables;
 
 private:
-  struct PathGlob {
-    std::string pattern;
-    std::string literal;  // longest run without wildcards: a path must contain it to match
+  // Globs grouped by their longest run without wildcards: a path must contain it to match, and
+  // several globs share one ("/roles/", "/external-dns"), so each is searched for once.
+  struct PathGlobs {
+    std::string literal;
+    std::vector<std::string> patterns;
   };
   std::vector<std::string> m_needles;  // lower-cased
-  std::vector<PathGlob> m_globs;
+  std::vector<PathGlobs> m_globs;
   std::unique_ptr<Tables> m_tables;
 };
 

@@ -238,6 +238,20 @@ EmailValue email_value(std::string_view raw)
   return {};
 }
 
+// Whether the file has "x-auth-" in any case (every header setting's name starts with it).
+bool contains_x_auth(std::string_view content)
+{
+  constexpr std::string_view k_word = "-auth-";
+  for (std::size_t at = content.find('-'); at != std::string_view::npos; at = content.find('-', at + 1)) {
+    if (at > 0 && ascii_lower(content[at - 1]) == 'x' && at + k_word.size() <= content.size()
+        && std::equal(k_word.begin(), k_word.end(), content.begin() + static_cast<std::ptrdiff_t>(at),
+                      [](char want, char have) { return want == ascii_lower(have); })) {
+      return true;
+    }
+  }
+  return false;
+}
+
 // Whether the passes below can use a setting with this value: one with a shape (a credential, a
 // reference, an e-mail, a placeholder), or base64 that decodes to one (as pass 2 and email_value
 // decode it). The others are not stored at all.
@@ -288,10 +302,12 @@ std::vector<Finding> detect(const RecipeIndex& index, const std::string& path, s
                             DetectStats& stats)
 {
   std::vector<Finding> findings;
-  // Names assigned anywhere in the file (a header's variable may be set by a line not kept).
+  // Names assigned anywhere in the file (a header's variable may be set by a line not kept); only
+  // needed, and only collected, when the file has an X-Auth header.
   std::set<std::string, std::less<>> assigned;
+  bool headers = contains_x_auth(content);
   std::vector<Setting> settings = extract_settings(content, [&](std::string_view name, std::string_view value, Syntax syntax) {
-    if (syntax != Syntax::header && assigned.find(name) == assigned.end()) {
+    if (headers && syntax != Syntax::header && assigned.find(name) == assigned.end()) {
       assigned.emplace(name);
     }
     return syntax == Syntax::header || may_matter(value);

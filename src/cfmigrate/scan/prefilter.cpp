@@ -93,17 +93,22 @@ Prefilter::Prefilter(const RecipeIndex& index) : m_tables(std::make_unique<Table
       add_names();  // an empty signal is found in every file
     }
     for (const auto& p : d.paths) {
-      PathGlob g{p, {}};
+      std::string literal;
       std::size_t start = 0;
       for (std::size_t i = 0; i <= p.size(); ++i) {
         if (i == p.size() || p[i] == '*' || p[i] == '?') {
-          if (i - start > g.literal.size()) {
-            g.literal = p.substr(start, i - start);
+          if (i - start > literal.size()) {
+            literal = p.substr(start, i - start);
           }
           start = i + 1;
         }
       }
-      m_globs.push_back(std::move(g));
+      auto same = std::find_if(m_globs.begin(), m_globs.end(), [&](const PathGlobs& g) { return g.literal == literal; });
+      if (same == m_globs.end()) {
+        m_globs.push_back({literal, {p}});
+      } else {
+        same->patterns.push_back(p);
+      }
     }
   }
   // Drop empty and duplicate needles, and those containing a shorter one (it is found first).
@@ -309,8 +314,10 @@ bool Prefilter::content_may_matter(std::string_view content) const
 
 bool Prefilter::path_may_matter(std::string_view reported_path) const
 {
-  return std::any_of(m_globs.begin(), m_globs.end(), [&](const PathGlob& g) {
-    return reported_path.find(g.literal) != std::string_view::npos && recipe::glob_match(g.pattern, reported_path);
+  return std::any_of(m_globs.begin(), m_globs.end(), [&](const PathGlobs& g) {
+    return reported_path.find(g.literal) != std::string_view::npos
+           && std::any_of(g.patterns.begin(), g.patterns.end(),
+                          [&](const std::string& pattern) { return recipe::glob_match(pattern, reported_path); });
   });
 }
 
