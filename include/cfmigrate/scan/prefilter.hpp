@@ -17,14 +17,17 @@ class RecipeIndex;
 // placeholder to count, with these recipes. A file passes when it has
 //  - a Cloudflare signal, a key or token name of a recipe that needs no context, a signal of one that
 //    does, a `cfk_` / `cfut_` / `cfat_` prefix or its base64 form (ASCII case folded, searched with
-//    an SSSE3 multi-literal filter where the CPU has it), or
+//    a multi-literal filter with AVX2 or SSSE3 where the CPU has them), or
 //  - a path matched by a recipe that needs context.
 // Each is a necessary condition of some branch of detect(), so dropping the others cannot change a
 // report (tests/unit/scan/test_prefilter.cpp checks it on every fixture).
 // Built once per scan, shared read-only by all threads.
 class Prefilter {
 public:
-  explicit Prefilter(const RecipeIndex& index);
+  // Which search the content test uses: the fastest the CPU has, or (tests) a given one.
+  enum class Engine { best, avx2, ssse3, scalar };
+
+  explicit Prefilter(const RecipeIndex& index, Engine engine = Engine::best);
   ~Prefilter();
   Prefilter(const Prefilter&) = delete;
   Prefilter& operator=(const Prefilter&) = delete;

@@ -57,14 +57,16 @@ struct Prefilter::Tables {
   static constexpr std::size_t k_width = 4;
   alignas(16) std::uint8_t lo[k_width][16] = {};
   alignas(16) std::uint8_t hi[k_width][16] = {};
+  alignas(32) std::uint8_t lo2[k_width][32] = {};  // the same, twice: AVX2 shuffles each 16-byte lane
+  alignas(32) std::uint8_t hi2[k_width][32] = {};
   std::vector<std::uint32_t> prefix;       // per needle: its first four bytes (lower-case) ...
   std::vector<std::uint32_t> prefix_mask;  // ... and which of them it has
   std::array<std::vector<std::uint16_t>, 8> buckets;
   std::array<std::vector<std::uint16_t>, 256> by_first;  // scalar fallback: needles by first byte
-  bool ssse3 = false;
+  Prefilter::Engine engine = Prefilter::Engine::scalar;
 };
 
-Prefilter::Prefilter(const RecipeIndex& index) : m_tables(std::make_unique<Tables>())
+Prefilter::Prefilter(const RecipeIndex& index, Engine engine) : m_tables(std::make_unique<Tables>())
 {
   std::vector<std::string> needles;
   for (std::string_view s : k_context_free) {
@@ -180,9 +182,18 @@ Prefilter::Prefilter(const RecipeIndex& index) : m_tables(std::make_unique<Table
       }
     }
   }
+  for (std::size_t j = 0; j < Tables::k_width; ++j) {
+    for (std::size_t k = 0; k < 32; ++k) {
+      t.lo2[j][k] = t.lo[j][k % 16];
+      t.hi2[j][k] = t.hi[j][k % 16];
+    }
+  }
+  Engine fastest = Engine::scalar;
 #ifdef CFMIGRATE_PREFILTER_X86
-  t.ssse3 = __builtin_cpu_supports("ssse3") != 0;
+  fastest = __builtin_cpu_supports("avx2") != 0 ? Engine::avx2 : __builtin_cpu_supports("ssse3") != 0 ? Engine::ssse3 : Engine::scalar;
 #endif
+  // A requested engine the CPU lacks falls back to the next slower one.
+  t.engine = engine == Engine::best ? fastest : std::max(engine, fastest);
 }
 
 Prefilter::~Prefilter() = default;
@@ -219,13 +230,11 @@ __attribute__((target("ssse3"))) inline __m128i teddy_lookup(const Prefilter::Ta
   return _mm_and_si128(lo, hi);
 }
 
-// Verifies the candidate positions of one block: `hits` has, per position, the buckets whose
+// Verifies the candidate positions of one block: `bits` has, per position, the buckets whose
 // fingerprint matched there.
-bool verify_block(const ScanState& s, __m128i hits, unsigned candidates, std::size_t base)
+bool verify_block(const ScanState& s, const std::uint8_t* bits, std::uint32_t candidates, std::size_t base)
 {
   const Prefilter::Tables& t = *s.tables;
-  alignas(16) std::uint8_t bits[16];
-  _mm_store_si128(reinterpret_cast<__m128i*>(bits), hits);
   const auto* p = reinterpret_cast<const unsigned char*>(s.content.data());
   while (candidates != 0) {
     auto k = static_cast<unsigned>(__builtin_ctz(candidates));
@@ -270,14 +279,19 @@ __attribute__((target("ssse3"))) bool ssse3_block(const ScanState& s, const unsi
                                _mm_and_si128(teddy_lookup(t, v2, 2), teddy_lookup(t, v3, 3)));
   unsigned valid_mask = valid >= 16 ? 0xFFFFU : (1U << valid) - 1U;
   auto candidates = ~static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(hits, _mm_setzero_si128()))) & valid_mask;
-  return candidates != 0 && verify_block(s, hits, candidates, base);
+  if (candidates == 0) {
+    return false;
+  }
+  alignas(16) std::uint8_t bits[16];
+  _mm_store_si128(reinterpret_cast<__m128i*>(bits), hits);
+  return verify_block(s, bits, candidates, base);
 }
 
-bool ssse3_scan(const ScanState& s)
+// From `i` on: blocks of 16, then the last bytes.
+bool ssse3_scan(const ScanState& s, std::size_t i)
 {
   const auto* p = reinterpret_cast<const unsigned char*>(s.content.data());
   std::size_t n = s.content.size();
-  std::size_t i = 0;
   for (; i + 19 <= n; i += 16) {
     if (ssse3_block(s, p + i, i, 16)) {
       return true;
@@ -294,6 +308,43 @@ bool ssse3_scan(const ScanState& s)
   }
   return false;
 }
+
+__attribute__((target("avx2"))) inline __m256i teddy_lookup_avx2(const Prefilter::Tables& t, __m256i v, int j)
+{
+  const __m256i nibble = _mm256_set1_epi8(0x0f);
+  __m256i lo = _mm256_shuffle_epi8(_mm256_load_si256(reinterpret_cast<const __m256i*>(t.lo2[j])), _mm256_and_si256(v, nibble));
+  __m256i hi = _mm256_shuffle_epi8(_mm256_load_si256(reinterpret_cast<const __m256i*>(t.hi2[j])),
+                                   _mm256_and_si256(_mm256_srli_epi16(v, 4), nibble));
+  return _mm256_and_si256(lo, hi);
+}
+
+// 32 positions at a time (35 readable bytes), then SSSE3 for the rest.
+__attribute__((target("avx2"))) bool avx2_scan(const ScanState& s)
+{
+  const Prefilter::Tables& t = *s.tables;
+  const auto* p = reinterpret_cast<const unsigned char*>(s.content.data());
+  std::size_t n = s.content.size();
+  std::size_t i = 0;
+  for (; i + 35 <= n; i += 32) {
+    const unsigned char* q = p + i;
+    __m256i v0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q));
+    __m256i v1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q + 1));
+    __m256i v2 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q + 2));
+    __m256i v3 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q + 3));
+    __m256i hits = _mm256_and_si256(_mm256_and_si256(teddy_lookup_avx2(t, v0, 0), teddy_lookup_avx2(t, v1, 1)),
+                                    _mm256_and_si256(teddy_lookup_avx2(t, v2, 2), teddy_lookup_avx2(t, v3, 3)));
+    auto candidates = ~static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(hits, _mm256_setzero_si256())));
+    if (candidates == 0) {
+      continue;
+    }
+    alignas(32) std::uint8_t bits[32];
+    _mm256_store_si256(reinterpret_cast<__m256i*>(bits), hits);
+    if (verify_block(s, bits, candidates, i)) {
+      return true;
+    }
+  }
+  return ssse3_scan(s, i);
+}
 #endif
 
 } // namespace
@@ -305,8 +356,10 @@ bool Prefilter::content_may_matter(std::string_view content) const
     return true;
   }
 #ifdef CFMIGRATE_PREFILTER_X86
-  if (m_tables->ssse3) {
-    return ssse3_scan(s);
+  switch (m_tables->engine) {
+  case Engine::avx2: return avx2_scan(s);
+  case Engine::ssse3: return ssse3_scan(s, 0);
+  default: break;
   }
 #endif
   return scalar_range(s, 0, content.size());

@@ -76,6 +76,7 @@ BOOST_AUTO_TEST_CASE(never_drops_a_file_the_detector_reports_or_counts)
   BOOST_TEST_REQUIRE(recipes.has_value());
   RecipeIndex index(*recipes);
   Prefilter prefilter(index);
+  Prefilter scalar(index, Prefilter::Engine::scalar);
   std::size_t reporting = 0;
   std::size_t dropped = 0;
   for (const Sample& s : fixture_files()) {
@@ -89,6 +90,7 @@ BOOST_AUTO_TEST_CASE(never_drops_a_file_the_detector_reports_or_counts)
         BOOST_TEST(passes, "the prefilter drops a file the detector reports");
       }
       dropped += passes ? 0 : 1;
+      BOOST_TEST(scalar.may_matter(s.reported, s.content) == passes, "the scalar search disagrees");
       for (std::size_t piece : {1U, 7U, 64U}) {
         BOOST_TEST(pieces_pass(prefilter, s, piece) == passes, "pieces of " << piece << " bytes disagree");
       }
@@ -99,21 +101,24 @@ BOOST_AUTO_TEST_CASE(never_drops_a_file_the_detector_reports_or_counts)
   BOOST_TEST_MESSAGE("fixture files reporting: " << reporting << ", dropped by the prefilter: " << dropped);
 }
 
-BOOST_AUTO_TEST_CASE(finds_needles_at_every_offset_and_case)
+BOOST_AUTO_TEST_CASE(every_engine_finds_needles_at_every_offset_and_case)
 {
   auto recipes = recipe::load_recipes("");
   BOOST_TEST_REQUIRE(recipes.has_value());
   RecipeIndex index(*recipes);
-  Prefilter prefilter(index);
-  std::string filler(40, 'q');
-  for (std::string needle : {"CloudFlare", "x-auth-key", "cfk_", "Y2ZrX"}) {
-    for (std::size_t at = 0; at < 40; ++at) {
-      std::string text = filler.substr(0, at) + " " + needle + " " + filler.substr(at);
-      BOOST_TEST(prefilter.content_may_matter(text), needle << " at " << at);
-      BOOST_TEST(prefilter.content_may_matter(text.substr(0, at + 1 + needle.size())), needle << " at the end");
+  std::string filler(80, 'q');
+  for (auto engine : {Prefilter::Engine::avx2, Prefilter::Engine::ssse3, Prefilter::Engine::scalar}) {
+    Prefilter prefilter(index, engine);
+    for (std::string needle : {"CloudFlare", "x-auth-key", "cfk_", "Y2ZrX", "CF_ZONE_API_TOKEN"}) {
+      for (std::size_t at = 0; at < 80; ++at) {
+        std::string text = filler.substr(0, at) + " " + needle + " " + filler.substr(at);
+        BOOST_TEST(prefilter.content_may_matter(text), needle << " at " << at << ", engine " << static_cast<int>(engine));
+        BOOST_TEST(prefilter.content_may_matter(text.substr(0, at + 1 + needle.size())), needle << " at the end");
+        BOOST_TEST(!prefilter.content_may_matter(text.substr(0, at + needle.size())), needle << " cut short");
+      }
     }
+    BOOST_TEST(!prefilter.content_may_matter(filler + " the weather here is fine, <b>your</b> changeme xxxxx\n"));
   }
-  BOOST_TEST(!prefilter.content_may_matter(filler + " the weather here is fine, <b>your</b> changeme xxxxx\n"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
