@@ -21,7 +21,7 @@ struct WalkRoot {
 
 struct WalkOptions {
   std::vector<std::string> excludes;  // globs on reported paths
-  unsigned threads = 0;               // 0: hardware concurrency
+  unsigned threads = 0;               // 0: two per core, 4 to 8
 };
 
 struct WalkCounters {

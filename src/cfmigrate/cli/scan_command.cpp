@@ -30,7 +30,7 @@ po::options_description scan_options()
     ("format", po::value<std::string>()->default_value("human"), "human | json | sarif")
     ("exclude", po::value<std::vector<std::string>>()->composing(), "skip paths matching this glob (repeatable)")
     ("max-file-size", po::value<std::size_t>()->default_value(16 * 1024 * 1024), "skip files larger than this many bytes")
-    ("threads", po::value<unsigned>()->default_value(0), "walker threads (0: one per core)")
+    ("threads", po::value<unsigned>()->default_value(0), "walker threads (0: two per core, 4 to 8)")
     ("recipes", po::value<std::string>(), "load more recipes from DIR/<id>/recipe.json (same id replaces)")
     ("host-name", po::value<std::string>(), "host name to report (default: this machine's; for --root trees of other hosts)")
     ("output,o", po::value<std::string>(), "write the report to FILE instead of stdout");
