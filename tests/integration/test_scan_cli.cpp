@@ -165,6 +165,24 @@ BOOST_AUTO_TEST_CASE(symlinks_are_not_followed_and_loops_terminate)
   BOOST_TEST(doc.at("findings").as_array().size() == 1U);  // reached once, through the real file
 }
 
+BOOST_AUTO_TEST_CASE(named_symlinks_are_followed_inside_the_root_and_places_walked_once)
+{
+  TempDir dir;
+  write_certbot(dir);
+  fs::create_directory_symlink("etc/letsencrypt", dir.path() / "le");            // relative
+  fs::create_symlink("/etc/letsencrypt/cloudflare.ini", dir.path() / "key.ini");  // absolute: inside --root
+  fs::create_symlink("loop-b", dir.path() / "loop-a");
+  fs::create_symlink("loop-a", dir.path() / "loop-b");
+  ProcessResult r = scan({"--root", dir.path().string(), "--format", "json", "/le", "/key.ini", "/etc", "/loop-a"});
+  BOOST_TEST(r.exit_code == 2, r.err);
+  json::value doc = json::parse(r.out);
+  // Reported and walked as their targets, and the file inside /etc is not walked a second time.
+  BOOST_TEST(json::serialize(doc.at("paths")) == R"(["/etc"])");
+  BOOST_TEST_REQUIRE(doc.at("findings").as_array().size() == 1U);
+  BOOST_TEST(doc.at("findings").as_array()[0].at("path").as_string() == "/etc/letsencrypt/cloudflare.ini");
+  BOOST_TEST(json::serialize(doc.at("problems")).find("/loop-a") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(unreadable_files_are_reported_and_counted_not_fatal)
 {
   TempDir dir;

@@ -9,7 +9,10 @@
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <climits>
+#include <optional>
 #include <sys/stat.h>
+#include <unistd.h>
 
 namespace cfmigrate::scan {
 
@@ -64,6 +67,42 @@ std::string normalise_reported(std::string path)
   return out.empty() ? "/" : out;
 }
 
+std::string real_path(const std::string& root, const std::string& reported)
+{
+  return root == "/" ? reported : root + (reported == "/" ? "" : reported);
+}
+
+// A place named on the command line (or a default place) that is a symlink is followed, since the
+// user named it; links inside the walk never are (docs/decisions.md 3). The target is resolved
+// inside the root, as the scanned system sees it (an absolute target of a link under --root points
+// into that tree, not into this machine's /), and the target is what is walked and reported: it
+// is the file a plan edits. nullopt (with errno in `error`) when it does not exist or loops.
+std::optional<std::string> follow_named_symlink(const std::string& root, std::string reported, int& error)
+{
+  for (int hops = 0; hops < 40; ++hops) {
+    std::string real = real_path(root, reported);
+    struct stat st{};
+    if (::lstat(real.c_str(), &st) != 0) {
+      error = errno;
+      return std::nullopt;
+    }
+    if (!S_ISLNK(st.st_mode)) {
+      return reported;
+    }
+    std::string target(static_cast<std::size_t>(PATH_MAX), '\0');
+    ssize_t n = ::readlink(real.c_str(), target.data(), target.size());
+    if (n < 0) {
+      error = errno;
+      return std::nullopt;
+    }
+    target.resize(static_cast<std::size_t>(n));
+    std::string parent = std::filesystem::path(reported).parent_path().generic_string();
+    reported = normalise_reported(target.starts_with('/') ? target : parent + "/" + target);
+  }
+  error = ELOOP;
+  return std::nullopt;
+}
+
 } // namespace
 
 const std::vector<std::string>& default_scan_paths()
@@ -102,17 +141,30 @@ Result<ScanReport> run_scan(const RecipeIndex& index, const ScanOptions& options
     } else {
       reported = normalise_reported(p.starts_with('/') ? p : "/" + p);
     }
-    std::string real = root == "/" ? reported : (root.string() + (reported == "/" ? "" : reported));
-    struct stat st{};
-    if (::lstat(real.c_str(), &st) != 0) {
+    int error = 0;
+    std::optional<std::string> target = follow_named_symlink(root.string(), reported, error);
+    if (!target) {
       if (explicit_paths) {
-        report.problems.push_back({reported, std::strerror(errno)});
+        report.problems.push_back({reported, std::strerror(error)});
       }
       continue;  // default places that do not exist on this system are not problems
     }
-    report.paths.push_back(reported);
-    roots.push_back({real, reported});
+    report.paths.push_back(*target);
   }
+  // A place named twice, or inside another named place, is walked once: its findings would
+  // otherwise be reported twice.
+  std::sort(report.paths.begin(), report.paths.end());
+  std::vector<std::string> distinct;
+  for (const auto& path : report.paths) {
+    bool inside = std::any_of(distinct.begin(), distinct.end(), [&](const std::string& outer) {
+      return path == outer || outer == "/" || path.starts_with(outer + "/");
+    });
+    if (!inside) {
+      distinct.push_back(path);
+      roots.push_back({real_path(root.string(), path), path});
+    }
+  }
+  report.paths = std::move(distinct);
 
   WalkOptions walk_options{options.excludes, options.threads};
   unsigned threads = walk_threads(walk_options);
