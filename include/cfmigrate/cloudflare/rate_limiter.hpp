@@ -4,6 +4,12 @@
 // per 300 s, then 429 for the rest of the window). Thread-safe; share one instance (shared_ptr)
 // between every Client that spends the same user's quota. Time comes from an injectable Clock so
 // tests never sleep for real.
+//
+// A request is logged when it may start and re-logged when its answer arrives (finished()): the
+// server counts it at some moment in between (after a connect and TLS handshake, say), so only the
+// later time guarantees that the request this one's leaving admits cannot land in the same server
+// window. Logging the start alone let a fast request follow a slow one by less than a window at
+// the server (docs/performance.md, part 2).
 
 #include <chrono>
 #include <cstddef>
@@ -61,8 +67,12 @@ public:
   // requests == 0 disables limiting (acquire never waits).
   explicit RateLimiter(RateLimit limit, std::shared_ptr<Clock> clock = SystemClock::instance());
 
-  // Waits (through the clock) until one more request fits, then records it.
-  void acquire();
+  // Waits (through the clock) until one more request fits, then records it. Returns the recorded
+  // time: pass it to finished() once the request's answer (or failure) is in.
+  Clock::time_point acquire();
+  // The request acquire() recorded at `started` is over: from now on it counts as made now. Until
+  // then (in flight, or a caller that never calls this) it counts from its start.
+  void finished(Clock::time_point started);
   // Records a request and returns true when it fits now; false (nothing recorded) otherwise.
   bool try_acquire();
   // How long acquire() would wait now (zero when a request fits).
@@ -83,7 +93,7 @@ private:
   const RateLimit m_limit;
   std::shared_ptr<Clock> m_clock;
   std::mutex m_mutex;
-  std::deque<Clock::time_point> m_starts;
+  std::deque<Clock::time_point> m_starts; // oldest first: each request's start, or its end once finished()
   Clock::time_point m_paused_until{};
 };
 

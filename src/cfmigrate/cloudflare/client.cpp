@@ -98,7 +98,7 @@ Result<Envelope> Client::call_as(const Credentials& credentials, const std::stri
 {
   const std::string what = method + " " + path;
   for (unsigned attempt = 1;; ++attempt) {
-    m_limiter->acquire();
+    const Clock::time_point slot = m_limiter->acquire();
     HttpRequest request;
     request.method = method;
     request.target = m_endpoint.path_prefix + path + (query.empty() ? "" : "?" + query);
@@ -107,6 +107,7 @@ Result<Envelope> Client::call_as(const Credentials& credentials, const std::stri
     SendInfo info;
     const auto started = std::chrono::steady_clock::now();
     Result<HttpResponse> response = m_transport->send(request, info);
+    m_limiter->finished(slot);  // the server counted it somewhere between acquire and now
     HttpLogEntry log{method, m_endpoint.host, m_endpoint.path_prefix + path, 0, {}, attempt, {}};
     log.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
     AttemptOutcome outcome;

@@ -9,6 +9,8 @@
 #include <cctype>
 #include <exception>
 
+#include <poll.h>
+
 namespace cfmigrate::cloudflare {
 
 namespace asio = boost::asio;
@@ -42,6 +44,17 @@ struct HttpsSession::Impl {
 
   bool is_https() const { return options.endpoint.scheme == Scheme::https; }
   beast::tcp_stream& lowest() { return tls ? beast::get_lowest_layer(*tls) : *plain; }
+
+  // Between exchanges an HTTP/1.1 connection has nothing to read: readable means the server has
+  // closed it (its idle timeout: FIN or close_notify) or broke protocol; either way it must not
+  // carry the next request.
+  bool idle_connection_usable()
+  {
+    pollfd p{};
+    p.fd = lowest().socket().native_handle();
+    p.events = POLLIN;
+    return ::poll(&p, 1, 0) == 0;
+  }
 
   void drop_connection()
   {
@@ -307,6 +320,11 @@ Result<HttpResponse> HttpsSession::send(const HttpRequest& request, SendInfo& in
     error_code ec;
     std::string stage;
     std::chrono::milliseconds limit{0};
+    if (s.connected && !s.idle_connection_usable()) {
+      // Found before writing, a closed connection costs only a reconnect; found after, a POST's
+      // outcome would be unknown (a token lookup and a second create, docs/performance.md, part 2).
+      s.drop_connection();
+    }
     info.reused_connection = s.connected;
     std::optional<http::response<http::string_body>> response;
     auto op = [&]() -> asio::awaitable<void> {

@@ -1,6 +1,7 @@
 #include <cfmigrate/cloudflare/rate_limiter.hpp>
 
 #include <algorithm>
+#include <iterator>
 #include <thread>
 
 namespace cfmigrate::cloudflare {
@@ -43,7 +44,7 @@ Clock::duration RateLimiter::delay_locked(Clock::time_point now)
   return delay;
 }
 
-void RateLimiter::acquire()
+Clock::time_point RateLimiter::acquire()
 {
   for (;;) {
     Clock::duration wait{0};
@@ -55,11 +56,28 @@ void RateLimiter::acquire()
         if (m_limit.requests != 0) {
           m_starts.push_back(now);
         }
-        return;
+        return now;
       }
     }
     m_clock->sleep_for(wait);
   }
+}
+
+void RateLimiter::finished(Clock::time_point started)
+{
+  if (m_limit.requests == 0) {
+    return;
+  }
+  std::lock_guard lock(m_mutex);
+  const Clock::time_point now = m_clock->now();
+  // Usually the newest entry. Already gone when the request outlasted the window: then it is
+  // simply logged again, since the server may have counted it just now.
+  if (auto it = std::find(m_starts.rbegin(), m_starts.rend(), started); it != m_starts.rend()) {
+    m_starts.erase(std::next(it).base());
+  }
+  // Sorted insert: with several threads, requests finish in any order, and delay_locked() reads
+  // the log as oldest-first.
+  m_starts.insert(std::upper_bound(m_starts.begin(), m_starts.end(), now), now);
 }
 
 bool RateLimiter::try_acquire()

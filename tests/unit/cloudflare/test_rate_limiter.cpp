@@ -27,6 +27,21 @@ BOOST_AUTO_TEST_CASE(sliding_window_waits_through_the_injected_clock)
   BOOST_TEST(std::chrono::duration_cast<std::chrono::seconds>(clock->total_slept()).count() >= 70);
 }
 
+BOOST_AUTO_TEST_CASE(a_request_counts_from_its_answer)
+{
+  // The server's window may start when a slow first request (connect, TLS handshake) finally
+  // arrives; the request that request's leaving admits must not arrive before that window ends.
+  auto clock = std::make_shared<ManualClock>();
+  RateLimiter limiter(RateLimit{2, 10s}, clock);
+  const auto first = limiter.acquire();
+  clock->advance(3s); // its answer took 3 s
+  limiter.finished(first);
+  limiter.finished(limiter.acquire());
+  BOOST_TEST(clock->total_slept().count() == 0);
+  limiter.acquire(); // until 10 s after the first answer (t = 13 s), not after its start (t = 10 s)
+  BOOST_TEST(std::chrono::duration_cast<std::chrono::milliseconds>(clock->total_slept()).count() == 10000);
+}
+
 BOOST_AUTO_TEST_CASE(pause_for_delays_everyone)
 {
   auto clock = std::make_shared<ManualClock>();
