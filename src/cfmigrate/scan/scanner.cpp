@@ -4,12 +4,12 @@
 #include <cfmigrate/scan/walker.hpp>
 
 #include <algorithm>
+#include <climits>
 #include <cstring>
 #include <fcntl.h>
 #include <filesystem>
 #include <memory>
 #include <mutex>
-#include <climits>
 #include <optional>
 #include <sys/stat.h>
 #include <unistd.h>

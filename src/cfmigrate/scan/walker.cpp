@@ -113,8 +113,8 @@ void list_directory(const DirectoryJob& job, unsigned thread, JobQueue& queue, c
       continue;
     }
     std::string reported = join(job.reported_path, name);
-    // The entry's type saves a stat per file; directories are still stat'ed (their device keeps
-    // the walk on one filesystem, and fstatat does not trigger an automount the way open would).
+    // The entry's type saves a stat per file; directories are still stat'ed: their device keeps
+    // the walk on one filesystem.
     unsigned char type = entry->d_type;
     struct stat st{};
     if (type == DT_DIR || type == DT_UNKNOWN) {
