@@ -33,7 +33,8 @@ public:
   // Reads the open file in pieces of about `piece` bytes with the same buffer, each handed to
   // `visit` with the last `overlap` bytes of the one before in front of it, so a pattern up to
   // `overlap`+1 bytes long is never cut in two. Stops early when `visit` returns true
-  // (`stopped()`). Binary and size-cap tests as read(); `streamed()` is the number of bytes read.
+  // (`stopped()`); the file then stays open, and read() reads it whole from the start.
+  // Binary and size-cap tests as read(); `streamed()` is the number of bytes read.
   Result<ReadOutcome> stream(std::size_t piece, std::size_t overlap, const std::function<bool(std::string_view)>& visit);
   bool stopped() const { return m_stopped; }
   std::size_t streamed() const { return m_streamed; }

@@ -84,6 +84,9 @@ Result<ReadOutcome> FileSource::read()
   if (m_file_size > m_size_cap) {
     return ReadOutcome::too_large;
   }
+  if (::lseek(m_fd, 0, SEEK_SET) != 0) {  // after a stream() that stopped early
+    return make_error(ErrorCode::io, std::string("cannot seek: ") + std::strerror(errno));
+  }
   if (m_capacity > k_keep_capacity && m_file_size + 1 <= k_keep_capacity) {
     m_buffer.reset();  // give a large file's buffer back after it
     m_capacity = 0;
@@ -136,7 +139,13 @@ Result<ReadOutcome> FileSource::stream(std::size_t piece, std::size_t overlap,
 {
   struct Closer {
     FileSource& source;
-    ~Closer() { source.close(); }
+    bool keep_open = false;
+    ~Closer()
+    {
+      if (!keep_open) {
+        source.close();
+      }
+    }
   } closer{*this};
   m_size = 0;
   m_stopped = false;
@@ -182,6 +191,7 @@ Result<ReadOutcome> FileSource::stream(std::size_t piece, std::size_t overlap,
     first = false;
     if (filled > kept && visit(std::string_view(m_buffer.get(), filled))) {
       m_stopped = true;
+      closer.keep_open = true;  // read() may now take the whole file from the same descriptor
       return ReadOutcome::text;
     }
     if (end) {

@@ -232,9 +232,11 @@ Result<ScanReport> run_scan(const RecipeIndex& index, const ScanOptions& options
       state.bytes += state.source.streamed();
       return;
     }
-    // One large file in memory at a time: now if no other thread holds one, else after the walk.
+    // One large file in memory at a time: now, from the descriptor the pieces came from, if no
+    // other thread holds one; else after the walk, opened again by path.
     if (std::unique_lock slot(large_slot, std::try_to_lock); slot.owns_lock()) {
-      scan_large(state, file.real_path, file.reported_path);
+      scan_whole(state, file.reported_path);
+      state.source.shrink();
       return;
     }
     std::lock_guard lock(large_mutex);

@@ -51,6 +51,11 @@ BOOST_AUTO_TEST_CASE(stream_stops_when_asked_and_detects_binaries)
   BOOST_TEST_REQUIRE(outcome.has_value());
   BOOST_TEST(source.stopped());
   BOOST_TEST(calls == 2);
+  // Stopped early, the file is still open and read() gives all of it.
+  outcome = source.read();
+  BOOST_TEST_REQUIRE(outcome.has_value());
+  BOOST_TEST((*outcome == ReadOutcome::text));
+  BOOST_TEST(source.content().size() == 200U * 1024U);
 
   std::string bytes(200 * 1024, 'b');
   bytes[1000] = '\0';
