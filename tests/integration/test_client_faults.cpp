@@ -185,4 +185,24 @@ BOOST_AUTO_TEST_CASE(burst_under_the_client_limiter_never_sees_429)
   BOOST_TEST(refused >= 1);
 }
 
+BOOST_AUTO_TEST_CASE(a_window_another_process_spent_is_waited_out_not_hit)
+{
+  // Server: 10 requests per 3 s. A first client (another process, say the plan before an apply)
+  // spends 6; a new client, whose own limiter knows nothing of them, then needs 10 more.
+  EmulatorProcess emu({"--rate-limit", "10/3"});
+  auto options = emu.client_options();
+  options.rate_limit = cf::RateLimit{10, std::chrono::milliseconds(3100)};
+  options.retry = cf::RetryPolicy::none(); // a 429 would surface as an error
+  auto first = make_client(options, global_key());
+  for (int i = 0; i < 6; ++i) {
+    REQUIRE_OK(first->get_user());
+  }
+  auto second = make_client(options, global_key());
+  for (int i = 0; i < 10; ++i) {
+    auto r = second->get_user();
+    BOOST_REQUIRE_MESSAGE(r.has_value(), "request " << i << ": " << (r ? std::string() : r.error().message()));
+  }
+  BOOST_TEST(emu.state().as_object().at("rate_limited").to_number<std::uint64_t>() == 0U);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

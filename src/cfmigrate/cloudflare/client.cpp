@@ -1,4 +1,5 @@
 #include <cfmigrate/cloudflare/client.hpp>
+#include <cfmigrate/cloudflare/rate_limit_header.hpp>
 
 #include <boost/json/serialize.hpp>
 
@@ -126,6 +127,17 @@ Result<Envelope> Client::call_as(const Credentials& credentials, const std::stri
     }
     if (response && response->status == 429 && outcome.retry_after) {
       m_limiter->pause_for(*outcome.retry_after);
+    }
+    // The server says its window is spent while this limiter still sees room: another process
+    // (the plan before this apply, another run) spent part of it. Wait for the reset instead of
+    // meeting a 429. Not when this limiter is waiting anyway (its own pace is the tighter one),
+    // nor when pacing is switched off.
+    if (response && m_limiter->limit().requests != 0) {
+      if (auto header = response->header("ratelimit")) {
+        if (auto wait = exhausted_for(*header); wait && m_limiter->delay_until_available() == Clock::duration::zero()) {
+          m_limiter->pause_for(*wait);
+        }
+      }
     }
     const bool failed = !response || response->status == 429 || response->status >= 500 || response->status == 408;
     if (failed) {
