@@ -43,8 +43,12 @@ public:
   void shrink();
 
 private:
+  struct Closing;  // closes the file when read() or stream() returns
+
   void reserve(std::size_t bytes);
   void close();
+  // One read(2) into `into`, retried on EINTR; 0 at the end of the file.
+  Result<std::size_t> read_some(char* into, std::size_t room);
 
   std::size_t m_size_cap;
   int m_fd = -1;

@@ -16,6 +16,17 @@ constexpr std::size_t k_keep_capacity = 4 * 1024 * 1024;  // larger buffers are 
 
 } // namespace
 
+struct FileSource::Closing {
+  FileSource& source;
+  bool keep_open = false;
+  ~Closing()
+  {
+    if (!keep_open) {
+      source.close();
+    }
+  }
+};
+
 FileSource::~FileSource()
 {
   close();
@@ -71,12 +82,22 @@ Result<std::size_t> FileSource::open(int dir_fd, const char* name)
   return m_file_size;
 }
 
+Result<std::size_t> FileSource::read_some(char* into, std::size_t room)
+{
+  for (;;) {
+    ssize_t n = ::read(m_fd, into, room);
+    if (n >= 0) {
+      return static_cast<std::size_t>(n);
+    }
+    if (errno != EINTR) {
+      return make_error(ErrorCode::io, std::string("cannot read: ") + std::strerror(errno));
+    }
+  }
+}
+
 Result<ReadOutcome> FileSource::read()
 {
-  struct Closer {
-    FileSource& source;
-    ~Closer() { source.close(); }
-  } closer{*this};
+  Closing closing{*this};
   m_size = 0;
   if (!m_regular) {
     return ReadOutcome::special;
@@ -87,9 +108,8 @@ Result<ReadOutcome> FileSource::read()
   if (::lseek(m_fd, 0, SEEK_SET) != 0) {  // after a stream() that stopped early
     return make_error(ErrorCode::io, std::string("cannot seek: ") + std::strerror(errno));
   }
-  if (m_capacity > k_keep_capacity && m_file_size + 1 <= k_keep_capacity) {
-    m_buffer.reset();  // give a large file's buffer back after it
-    m_capacity = 0;
+  if (m_file_size + 1 <= k_keep_capacity) {
+    shrink();  // give a large file's buffer back after it
   }
   reserve(m_file_size + 1);
   // The binary test looks at the first 64 KiB only: decide as soon as they are read, so the rest of
@@ -106,17 +126,11 @@ Result<ReadOutcome> FileSource::read()
       reserve(old_size * 2);
       std::memcpy(m_buffer.get(), old.get(), old_size);
     }
-    ssize_t n = ::read(m_fd, m_buffer.get() + m_size, m_capacity - m_size);
-    if (n < 0) {
-      if (errno == EINTR) {
-        continue;
-      }
-      return make_error(ErrorCode::io, std::string("cannot read: ") + std::strerror(errno));
-    }
+    CFM_TRY(std::size_t n, read_some(m_buffer.get() + m_size, m_capacity - m_size));
     if (n == 0) {
       break;
     }
-    m_size += static_cast<std::size_t>(n);
+    m_size += n;
     if (m_size > m_size_cap) {
       return ReadOutcome::too_large;
     }
@@ -137,16 +151,7 @@ Result<ReadOutcome> FileSource::read()
 Result<ReadOutcome> FileSource::stream(std::size_t piece, std::size_t overlap,
                                        const std::function<bool(std::string_view)>& visit)
 {
-  struct Closer {
-    FileSource& source;
-    bool keep_open = false;
-    ~Closer()
-    {
-      if (!keep_open) {
-        source.close();
-      }
-    }
-  } closer{*this};
+  Closing closing{*this};
   m_size = 0;
   m_stopped = false;
   m_streamed = 0;
@@ -157,10 +162,7 @@ Result<ReadOutcome> FileSource::stream(std::size_t piece, std::size_t overlap,
     return ReadOutcome::too_large;
   }
   piece = std::max(piece, k_binary_probe);
-  if (m_capacity > k_keep_capacity) {
-    m_buffer.reset();
-    m_capacity = 0;
-  }
+  shrink();
   reserve(overlap + piece);
   std::size_t kept = 0;  // bytes of the previous piece at the front of the buffer
   bool first = true;
@@ -168,19 +170,13 @@ Result<ReadOutcome> FileSource::stream(std::size_t piece, std::size_t overlap,
     std::size_t filled = kept;
     bool end = false;
     while (filled < kept + piece) {
-      ssize_t n = ::read(m_fd, m_buffer.get() + filled, kept + piece - filled);
-      if (n < 0) {
-        if (errno == EINTR) {
-          continue;
-        }
-        return make_error(ErrorCode::io, std::string("cannot read: ") + std::strerror(errno));
-      }
+      CFM_TRY(std::size_t n, read_some(m_buffer.get() + filled, kept + piece - filled));
       if (n == 0) {
         end = true;
         break;
       }
-      filled += static_cast<std::size_t>(n);
-      m_streamed += static_cast<std::size_t>(n);
+      filled += n;
+      m_streamed += n;
     }
     if (m_streamed > m_size_cap) {
       return ReadOutcome::too_large;
@@ -191,7 +187,7 @@ Result<ReadOutcome> FileSource::stream(std::size_t piece, std::size_t overlap,
     first = false;
     if (filled > kept && visit(std::string_view(m_buffer.get(), filled))) {
       m_stopped = true;
-      closer.keep_open = true;  // read() may now take the whole file from the same descriptor
+      closing.keep_open = true;  // read() may now take the whole file from the same descriptor
       return ReadOutcome::text;
     }
     if (end) {

@@ -17,11 +17,6 @@ namespace cfmigrate::scan {
 
 namespace {
 
-constexpr unsigned char ascii_lower(unsigned char c)
-{
-  return (c >= 'A' && c <= 'Z') ? static_cast<unsigned char>(c + 32) : c;
-}
-
 // Cloudflare signals (detector.cpp has_cloudflare_signal) and shapes reported without context:
 // the new key and token prefixes, and how they start in base64 (a Secret's `data:` value is decoded,
 // and a key or token inside needs no name). "cfk" is "Y2Zr" in base64 and the "_" after it starts
@@ -36,9 +31,8 @@ bool needle_at(std::string_view content, std::size_t at, std::string_view needle
   if (at + needle.size() > content.size()) {
     return false;
   }
-  const auto* p = reinterpret_cast<const unsigned char*>(content.data()) + at;
   for (std::size_t i = 0; i < needle.size(); ++i) {
-    if (ascii_lower(p[i]) != static_cast<unsigned char>(needle[i])) {
+    if (ascii_lower(content[at + i]) != needle[i]) {
       return false;
     }
   }
@@ -235,7 +229,6 @@ __attribute__((target("ssse3"))) inline __m128i teddy_lookup(const Prefilter::Ta
 bool verify_block(const ScanState& s, const std::uint8_t* bits, std::uint32_t candidates, std::size_t base)
 {
   const Prefilter::Tables& t = *s.tables;
-  const auto* p = reinterpret_cast<const unsigned char*>(s.content.data());
   while (candidates != 0) {
     auto k = static_cast<unsigned>(__builtin_ctz(candidates));
     candidates &= candidates - 1;
@@ -244,7 +237,7 @@ bool verify_block(const ScanState& s, const std::uint8_t* bits, std::uint32_t ca
     std::uint32_t word = 0;
     std::uint32_t present = 0;
     for (std::size_t j = 0; j < Prefilter::Tables::k_width && at + j < s.content.size(); ++j) {
-      word |= static_cast<std::uint32_t>(ascii_lower(p[at + j])) << (8 * j);
+      word |= static_cast<std::uint32_t>(static_cast<unsigned char>(ascii_lower(s.content[at + j]))) << (8 * j);
       present |= 0xFFU << (8 * j);
     }
     unsigned b = bits[k];
