@@ -151,6 +151,30 @@ BOOST_AUTO_TEST_CASE(binary_oversized_excluded_and_heavy_directories_are_skipped
   BOOST_TEST(findings[0].at("path").as_string() == "/srv/app/.git/config.env");
 }
 
+BOOST_AUTO_TEST_CASE(large_files_are_prefiltered_in_pieces_and_read_whole_when_they_pass)
+{
+  // Files above 4 MiB are first searched in 1 MiB pieces; one with a key is then read whole.
+  TempDir dir;
+  std::string lines;
+  while (lines.size() < 6 * 1024 * 1024) {
+    lines += "2025-05-18T08:58:02Z level=info msg=\"request done\" status=200 client=10.0.0.7\n";
+  }
+  // "CF_API_KEY", the only Cloudflare word in the file, starts 3 bytes before the end of the third
+  // 1 MiB piece: found only because pieces overlap.
+  std::string with_key = lines.substr(0, 3 * 1024 * 1024 - 11) + "\nexport CF_API_KEY=" + k_key + "\n"
+                         + lines.substr(3 * 1024 * 1024);
+  dir.write("var/log/app/debug.log", with_key);
+  dir.write("var/log/app/quiet.log", lines);
+  json::value doc = scan_json({"--root", dir.path().string(), "/var/log"});
+  const auto& summary = doc.at("summary");
+  BOOST_TEST(summary.at("files_scanned").as_int64() == 2);
+  BOOST_TEST(summary.at("bytes_scanned").as_int64() == static_cast<std::int64_t>(with_key.size() + lines.size()));
+  const auto& findings = doc.at("findings").as_array();
+  BOOST_TEST_REQUIRE(findings.size() == 1U);
+  BOOST_TEST(findings[0].at("path").as_string() == "/var/log/app/debug.log");
+  BOOST_TEST(findings[0].at("line").as_int64() > 1);
+}
+
 BOOST_AUTO_TEST_CASE(symlinks_are_not_followed_and_loops_terminate)
 {
   TempDir dir;

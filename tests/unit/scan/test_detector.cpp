@@ -136,6 +136,16 @@ BOOST_AUTO_TEST_CASE(dormant_reference_token_origin_and_placeholders)
   BOOST_TEST(stats.placeholders == 1U);
 }
 
+BOOST_AUTO_TEST_CASE(placeholders_count_only_where_a_key_or_token_belongs)
+{
+  static const RecipeIndex index = test_index();
+  DetectStats stats;
+  auto none = detect(index, "/etc/letsencrypt/c.ini",
+                     "title = your site here\nnote = <fill in>\ndns_cloudflare_api_key = your-api-key\n", stats);
+  BOOST_TEST(none.empty());
+  BOOST_TEST(stats.placeholders == 1U);  // the key slot only, not the title or the note
+}
+
 BOOST_AUTO_TEST_CASE(base64_secret_values_are_decoded)
 {
   // base64 of the 37-hex key
