@@ -5,4 +5,8 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CFMIGRATE_WITH_TEST_TOOLS=1 "$here/contrib/install-deps.sh"
 "$here/contrib/build.sh"
 build_dir=${CFMIGRATE_BUILD_DIR:-$here/build}
-ctest --test-dir "$build_dir" --output-on-failure --timeout 900 "$@"
+# One CTest test per Boost.Test suite, run two at a time (the suites share no ports or state
+# dirs; tests that must run alone say so with RUN_SERIAL). Extra arguments go to ctest
+# (e.g. `-L unit`, `-LE fleet`).
+jobs=${CFMIGRATE_TEST_JOBS:-2}
+ctest --test-dir "$build_dir" --output-on-failure --timeout 900 -j "$jobs" "$@"

@@ -28,6 +28,10 @@ if [[ ! -x "$prism" ]] || [[ "$("$prism" --version 2>/dev/null)" != "$prism_vers
 fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/cfmigrate-contract-XXXXXX")
+# Prism's log stays in the build dir for a look after the run (never in the source tree).
+log_dir="$build_dir/contract"
+mkdir -p "$log_dir"
+prism_log="$log_dir/prism.log"
 emulator_pid=""
 prism_pid=""
 cleanup() {
@@ -63,7 +67,7 @@ upstream=$(awk 'NR==1 {print $2}' "$work/emulator.out")
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null \
   || echo $((20000 + RANDOM % 20000)))
-"$prism" proxy -h 127.0.0.1 -p "$port" --errors "$spec" "$upstream" > "$work/prism.log" 2>&1 &
+"$prism" proxy -h 127.0.0.1 -p "$port" --errors "$spec" "$upstream" > "$prism_log" 2>&1 &
 prism_pid=$!
 ready=0
 for _ in $(seq 1 300); do
@@ -73,20 +77,20 @@ for _ in $(seq 1 300); do
 done
 if [[ $ready -ne 1 ]]; then
   echo "contract: Prism did not start" >&2
-  cat "$work/prism.log" >&2
+  cat "$prism_log" >&2
   exit 1
 fi
 
 # Prism serves the schema paths without /client/v4; it forwards them to the emulator's /client/v4.
 status=0
 CFMIGRATE_CONTRACT_API_BASE="http://127.0.0.1:$port" "$integration_tests" --run_test=client_contract --log_level=test_suite || status=$?
-if grep -q "violation" "$work/prism.log"; then
+if grep -q "violation" "$prism_log"; then
   echo "contract: Prism reported schema violations:" >&2
-  grep "violation" "$work/prism.log" >&2
+  grep "violation" "$prism_log" >&2
   status=1
 fi
 if [[ $status -ne 0 ]]; then
   echo "--- prism log (tail) ---" >&2
-  tail -n 40 "$work/prism.log" >&2
+  tail -n 40 "$prism_log" >&2
 fi
 exit $status

@@ -5,6 +5,8 @@
 // no key or token value reaches any output, plan, journal or state file.
 // Helpers: apply_test_support.hpp. Secrets are compared with bools only, never printed.
 
+#include <cfmigrate/cli/exit_codes.hpp>
+
 #include "apply_test_support.hpp"
 
 #include <boost/test/unit_test.hpp>
@@ -13,6 +15,12 @@
 
 using namespace cfmigrate::apply_test;
 namespace test = cfmigrate::test;
+using cfmigrate::cli::k_exit_error;
+using cfmigrate::cli::k_exit_found;
+using cfmigrate::cli::k_exit_incompatible;
+using cfmigrate::cli::k_exit_locked;
+using cfmigrate::cli::k_exit_ok;
+using cfmigrate::cli::k_exit_stale;
 
 namespace {
 
@@ -96,7 +104,7 @@ BOOST_AUTO_TEST_CASE(full_apply_status_reapply_rollback)
   BOOST_TEST(w.plan().file("/opt/secrets/ddclient.conf") != nullptr);
 
   ProcessResult applied = w.apply();
-  BOOST_TEST_REQUIRE(applied.exit_code == 0, safe(applied.out + applied.err));
+  BOOST_TEST_REQUIRE(applied.exit_code == k_exit_ok, safe(applied.out + applied.err));
   BOOST_TEST(contains(applied.out, "Created 4 token(s), rewrote 5 file(s)."), safe(applied.out));
   BOOST_TEST(contains(applied.out, "ddclient: systemctl restart ddclient"));
 
@@ -143,7 +151,7 @@ BOOST_AUTO_TEST_CASE(full_apply_status_reapply_rollback)
 
   // status: applied, every token verified, every file verified.
   ProcessResult status = w.status_json();
-  BOOST_TEST_REQUIRE(status.exit_code == 0, status.err);
+  BOOST_TEST_REQUIRE(status.exit_code == k_exit_ok, status.err);
   json::value s = json::parse(status.out);
   BOOST_TEST_REQUIRE(s.at("migrations").as_array().size() == 1U);
   const auto& m = s.at("migrations").at(0);
@@ -160,21 +168,21 @@ BOOST_AUTO_TEST_CASE(full_apply_status_reapply_rollback)
 
   // apply again: nothing to do, nothing changes, no new token.
   ProcessResult again = w.apply();
-  BOOST_TEST(again.exit_code == 0, safe(again.err));
+  BOOST_TEST(again.exit_code == k_exit_ok, safe(again.err));
   BOOST_TEST(contains(again.out, "already applied"), safe(again.out));
   BOOST_TEST(differences(now, w.now()) == "");
   BOOST_TEST(token_names(emulator.tokens()) == token_names(tokens), boost::test_tools::per_element());
 
   // rollback: every file byte for byte (content, mode, owner, link), no token left.
   ProcessResult rolled = w.rollback();
-  BOOST_TEST_REQUIRE(rolled.exit_code == 0, safe(rolled.out + rolled.err));
+  BOOST_TEST_REQUIRE(rolled.exit_code == k_exit_ok, safe(rolled.out + rolled.err));
   BOOST_TEST(w.original_diff() == "");
   BOOST_TEST(no_tokens(emulator));
   BOOST_TEST(w.migration_state() == "rolled_back");
 
   // rollback again: a no-op.
   ProcessResult twice = w.rollback();
-  BOOST_TEST(twice.exit_code == 0, safe(twice.out + twice.err));
+  BOOST_TEST(twice.exit_code == k_exit_ok, safe(twice.out + twice.err));
   BOOST_TEST(contains(twice.out, "already rolled back"), safe(twice.out));
   BOOST_TEST(w.original_diff() == "");
   BOOST_TEST(no_tokens(emulator));
@@ -195,7 +203,7 @@ BOOST_AUTO_TEST_CASE(stale_plan_changes_nothing)
   }
   Snapshot modified = w.now();
   ProcessResult r = w.apply();
-  BOOST_TEST(r.exit_code == 3, safe(r.out + r.err));
+  BOOST_TEST(r.exit_code == k_exit_stale, safe(r.out + r.err));
   BOOST_TEST(contains(r.err, "/srv/traefik/.env"), safe(r.err));
   BOOST_TEST(contains(r.err, "stale"));
   BOOST_TEST(differences(modified, w.now()) == "");
@@ -214,7 +222,7 @@ BOOST_AUTO_TEST_CASE(stale_plan_changes_nothing)
   fs::rename(replacement, env);
   BOOST_TEST(w.original_diff() == "");
   ProcessResult inode = w.apply();
-  BOOST_TEST(inode.exit_code == 3, safe(inode.out + inode.err));
+  BOOST_TEST(inode.exit_code == k_exit_stale, safe(inode.out + inode.err));
   BOOST_TEST(w.original_diff() == "");
   BOOST_TEST(no_tokens(emulator));
 }
@@ -225,7 +233,7 @@ BOOST_AUTO_TEST_CASE(plan_for_another_host_or_version_is_refused)
   World w(emulator, small_scenario());
   w.plan_or_fail();
   ProcessResult other = w.apply({}, {}, "other");
-  BOOST_TEST(other.exit_code == 5, safe(other.out + other.err));
+  BOOST_TEST(other.exit_code == k_exit_incompatible, safe(other.out + other.err));
   BOOST_TEST(contains(other.err, "web-01"), safe(other.err));
   BOOST_TEST(w.original_diff() == "");
   BOOST_TEST(no_tokens(emulator));
@@ -236,7 +244,7 @@ BOOST_AUTO_TEST_CASE(plan_for_another_host_or_version_is_refused)
   fs::path old_plan = w.dir() / "old-plan.json";
   std::ofstream(old_plan) << json::serialize(plan);
   ProcessResult version = w.run(w.exec_args({"apply", old_plan.string(), "--yes"}));
-  BOOST_TEST(version.exit_code == 5, safe(version.out + version.err));
+  BOOST_TEST(version.exit_code == k_exit_incompatible, safe(version.out + version.err));
   BOOST_TEST(w.original_diff() == "");
   BOOST_TEST(no_tokens(emulator));
 }
@@ -251,24 +259,24 @@ BOOST_AUTO_TEST_CASE(lock_contention_exits_4)
   {
     LockHolder holder(w.state() / "lock");
     ProcessResult r = w.apply();
-    BOOST_TEST(r.exit_code == 4, safe(r.out + r.err));
+    BOOST_TEST(r.exit_code == k_exit_locked, safe(r.out + r.err));
     BOOST_TEST(w.original_diff() == "");
     BOOST_TEST(no_tokens(emulator));
   }
   ProcessResult applied = w.apply();
-  BOOST_TEST_REQUIRE(applied.exit_code == 0, safe(applied.out + applied.err));
+  BOOST_TEST_REQUIRE(applied.exit_code == k_exit_ok, safe(applied.out + applied.err));
   {
     LockHolder holder(w.state() / "lock");
     Snapshot migrated = w.now();
     ProcessResult rollback = w.rollback();
-    BOOST_TEST(rollback.exit_code == 4, safe(rollback.out + rollback.err));
+    BOOST_TEST(rollback.exit_code == k_exit_locked, safe(rollback.out + rollback.err));
     ProcessResult finalize = w.run({"finalize", w.plan().plan_id, "--state-dir", w.state().string()});
-    BOOST_TEST(finalize.exit_code == 4, safe(finalize.out + finalize.err));
+    BOOST_TEST(finalize.exit_code == k_exit_locked, safe(finalize.out + finalize.err));
     BOOST_TEST(differences(migrated, w.now()) == "");
     BOOST_TEST(emulator.tokens().size() == 2U);
   }
   ProcessResult rollback = w.rollback();
-  BOOST_TEST(rollback.exit_code == 0, safe(rollback.out + rollback.err));
+  BOOST_TEST(rollback.exit_code == k_exit_ok, safe(rollback.out + rollback.err));
   BOOST_TEST(w.original_diff() == "");
   BOOST_TEST(no_tokens(emulator));
 }
@@ -279,7 +287,7 @@ BOOST_AUTO_TEST_CASE(rollback_conflict_reports_masked_diff_then_force)
   World w(emulator, small_scenario());
   w.plan_or_fail();
   ProcessResult applied = w.apply();
-  BOOST_TEST_REQUIRE(applied.exit_code == 0, safe(applied.out + applied.err));
+  BOOST_TEST_REQUIRE(applied.exit_code == k_exit_ok, safe(applied.out + applied.err));
   auto values = w.file_tokens();
   BOOST_TEST_REQUIRE(values.size() == 2U);
 
@@ -291,7 +299,7 @@ BOOST_AUTO_TEST_CASE(rollback_conflict_reports_masked_diff_then_force)
   }
   Snapshot edited = w.now();
   ProcessResult r = w.rollback();
-  BOOST_TEST(r.exit_code == 2, safe(r.out + r.err));
+  BOOST_TEST(r.exit_code == k_exit_found, safe(r.out + r.err));
   BOOST_TEST(contains(r.out, "--- /srv/traefik/.env"), safe(r.out));
   BOOST_TEST(contains(r.out, "+TZ=Europe/Paris # edited by hand"), safe(r.out));
   BOOST_TEST(contains(r.out, "--force"), safe(r.out));
@@ -308,7 +316,7 @@ BOOST_AUTO_TEST_CASE(rollback_conflict_reports_masked_diff_then_force)
   BOOST_TEST(emulator.tokens().size() == 2U);
 
   ProcessResult forced = w.rollback({"--force"});
-  BOOST_TEST(forced.exit_code == 0, safe(forced.out + forced.err));
+  BOOST_TEST(forced.exit_code == k_exit_ok, safe(forced.out + forced.err));
   BOOST_TEST(w.original_diff() == "");
   BOOST_TEST(no_tokens(emulator));
 }
@@ -320,7 +328,7 @@ BOOST_AUTO_TEST_CASE(dry_run_then_apply_then_finalize)
   w.plan_or_fail();
 
   ProcessResult dry = w.apply({"--dry-run"});
-  BOOST_TEST(dry.exit_code == 0, safe(dry.out + dry.err));
+  BOOST_TEST(dry.exit_code == k_exit_ok, safe(dry.out + dry.err));
   BOOST_TEST(contains(dry.out, "[dry run] create token"), safe(dry.out));
   BOOST_TEST(contains(dry.out, "[dry run] rewrite /srv/traefik/.env"), safe(dry.out));
   BOOST_TEST(contains(dry.out, "nothing was changed"), safe(dry.out));
@@ -330,14 +338,14 @@ BOOST_AUTO_TEST_CASE(dry_run_then_apply_then_finalize)
 
   // The dry run left the plan applicable (same inodes).
   ProcessResult applied = w.apply();
-  BOOST_TEST_REQUIRE(applied.exit_code == 0, safe(applied.out + applied.err));
+  BOOST_TEST_REQUIRE(applied.exit_code == k_exit_ok, safe(applied.out + applied.err));
   BOOST_TEST(w.migrated_diff() == "");
   fs::path backups = w.state() / "migrations" / w.plan().plan_id / "backups";
   BOOST_TEST(!files_under(backups).empty());
 
   // finalize: backups deleted, no usage left.
   ProcessResult fin = w.run({"finalize", w.plan().plan_id, "--state-dir", w.state().string()});
-  BOOST_TEST(fin.exit_code == 0, safe(fin.out + fin.err));
+  BOOST_TEST(fin.exit_code == k_exit_ok, safe(fin.out + fin.err));
   BOOST_TEST(contains(fin.out, "No usage of the migrated Global key(s) remains"), safe(fin.out));
   BOOST_TEST(files_under(backups).empty());
   BOOST_TEST(w.migration_state() == "finalized");
@@ -347,14 +355,14 @@ BOOST_AUTO_TEST_CASE(dry_run_then_apply_then_finalize)
   fs::path extra = w.root() / "etc/letsencrypt/extra.ini";
   std::ofstream(extra) << certbot_ini(k_email, k_key);
   ProcessResult left = w.run({"finalize", w.plan().plan_id, "--state-dir", w.state().string()});
-  BOOST_TEST(left.exit_code == 2, safe(left.out + left.err));
+  BOOST_TEST(left.exit_code == k_exit_found, safe(left.out + left.err));
   BOOST_TEST(contains(left.out, "/etc/letsencrypt/extra.ini"), safe(left.out));
   BOOST_TEST(!contains(left.out + left.err, k_key));
 
   // A finalized migration cannot be rolled back (its backups are gone): an error, nothing touched.
   Snapshot before = w.now();
   ProcessResult rollback = w.rollback();
-  BOOST_TEST(rollback.exit_code == 1, safe(rollback.out + rollback.err));
+  BOOST_TEST(rollback.exit_code == k_exit_error, safe(rollback.out + rollback.err));
   BOOST_TEST(differences(before, w.now()) == "");
   BOOST_TEST(emulator.tokens().size() == 4U);
 }
@@ -367,7 +375,7 @@ BOOST_AUTO_TEST_CASE(slow_token_propagation_still_succeeds)
   auto start = std::chrono::steady_clock::now();
   ProcessResult applied = w.apply();
   auto took = std::chrono::steady_clock::now() - start;
-  BOOST_TEST_REQUIRE(applied.exit_code == 0, safe(applied.out + applied.err));
+  BOOST_TEST_REQUIRE(applied.exit_code == k_exit_ok, safe(applied.out + applied.err));
   BOOST_TEST(w.migrated_diff() == "");
   // Each token had to wait for propagation before any file used it.
   BOOST_TEST(took >= std::chrono::seconds(2));
@@ -404,7 +412,7 @@ BOOST_AUTO_TEST_CASE(canary_key_and_tokens_appear_nowhere)
 
   for (const std::string format : {"human", "json", "sarif"}) {
     ProcessResult scan = w.run({"scan", "--root", root, "--format", format});
-    BOOST_TEST(scan.exit_code == 2, "scan --format " << format << ": " << safe(scan.err));
+    BOOST_TEST(scan.exit_code == k_exit_found, "scan --format " << format << ": " << safe(scan.err));
     keep("scan " + format, scan);
   }
   fs::path scan_file = w.dir() / "scan.json";
@@ -413,7 +421,7 @@ BOOST_AUTO_TEST_CASE(canary_key_and_tokens_appear_nowhere)
 
   ProcessResult plan_json = w.run_plan("web-01", {"--format", "json"});
   keep("plan --format json", plan_json);
-  BOOST_TEST_REQUIRE(plan_json.exit_code == 2, safe(plan_json.err));
+  BOOST_TEST_REQUIRE(plan_json.exit_code == k_exit_found, safe(plan_json.err));
   keep("plan", w.run_plan());
   captured.emplace_back("plan file 1", w.plan_text());
   keep("show", w.run({"show", w.plan_path().string()}));
@@ -421,7 +429,7 @@ BOOST_AUTO_TEST_CASE(canary_key_and_tokens_appear_nowhere)
 
   // A failing apply (rolled back): its error paths print too.
   ProcessResult failed = w.apply({}, {"CFMIGRATE_FAIL_AT=verify_file:2"});
-  BOOST_TEST(failed.exit_code == 1, safe(failed.err));
+  BOOST_TEST(failed.exit_code == k_exit_error, safe(failed.err));
   keep("failed apply", failed);
   BOOST_TEST(w.original_diff() == "");
   BOOST_TEST(no_tokens(emulator));
@@ -431,7 +439,7 @@ BOOST_AUTO_TEST_CASE(canary_key_and_tokens_appear_nowhere)
   captured.emplace_back("plan file 2", w.plan_text());
   ProcessResult applied = w.apply();
   keep("apply", applied);
-  BOOST_TEST_REQUIRE(applied.exit_code == 0, safe(applied.out + applied.err));
+  BOOST_TEST_REQUIRE(applied.exit_code == k_exit_ok, safe(applied.out + applied.err));
   BOOST_TEST(w.migrated_diff() == "");
   const auto values = w.file_tokens();
   BOOST_TEST_REQUIRE(values.size() == 2U);
@@ -444,10 +452,10 @@ BOOST_AUTO_TEST_CASE(canary_key_and_tokens_appear_nowhere)
     std::ofstream(w.root() / path, std::ios::app) << "# edited\n";
   }
   ProcessResult conflict = w.rollback();
-  BOOST_TEST(conflict.exit_code == 2, safe(conflict.out + conflict.err));
+  BOOST_TEST(conflict.exit_code == k_exit_found, safe(conflict.out + conflict.err));
   keep("rollback with conflicts", conflict);
   ProcessResult forced = w.rollback({"--force"});
-  BOOST_TEST(forced.exit_code == 0, safe(forced.out + forced.err));
+  BOOST_TEST(forced.exit_code == k_exit_ok, safe(forced.out + forced.err));
   keep("rollback --force", forced);
   BOOST_TEST(no_tokens(emulator));
   keep("status after rollback", w.run({"status", "--state-dir", w.state().string()}));

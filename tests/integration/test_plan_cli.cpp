@@ -2,6 +2,7 @@
 // zone scope, the planned edits applied to a copy, broad scope, missing e-mail, several keys,
 // references, manual items, and that no key reaches any output or the plan file.
 
+#include <cfmigrate/cli/exit_codes.hpp>
 #include <cfmigrate/plan/edit_builder.hpp>
 #include <cfmigrate/plan/plan_file.hpp>
 
@@ -19,6 +20,8 @@ namespace json = boost::json;
 using cfmigrate::test::ProcessResult;
 using cfmigrate::test::run_process;
 using cfmigrate::testing::EmulatorProcess;
+using cfmigrate::cli::k_exit_found;
+using cfmigrate::cli::k_exit_ok;
 
 namespace {
 
@@ -95,7 +98,7 @@ BOOST_AUTO_TEST_CASE(certbot_plan_has_minimal_token_and_exact_edit)
             "[renewalparams]\nauthenticator = dns-cloudflare\ndns_cloudflare_credentials = /etc/letsencrypt/cloudflare.ini\n"
             "cert = /etc/letsencrypt/live/www.example.com/cert.pem\n");
   PlanRun run = plan(emulator, root);
-  BOOST_TEST(run.process.exit_code == 2, run.process.err);
+  BOOST_TEST(run.process.exit_code == k_exit_found, run.process.err);
   check_no_secret(run);
   BOOST_TEST(run.plan.at("format").as_string() == "cfmigrate.plan/1");
   BOOST_TEST(run.plan.at("host").as_string() == "web-01");
@@ -118,7 +121,7 @@ BOOST_AUTO_TEST_CASE(certbot_plan_has_minimal_token_and_exact_edit)
 
   // show renders the saved plan the same way.
   ProcessResult show = run_process({CFMIGRATE_BINARY, "show", (dir.path() / "plan.json").string()});
-  BOOST_TEST(show.exit_code == 2);
+  BOOST_TEST(show.exit_code == k_exit_found);
   BOOST_TEST(show.out.find("+dns_cloudflare_api_token = <new token t1>") != std::string::npos, show.out);
   BOOST_TEST(show.out.find(k_key) == std::string::npos);
   // Nothing was changed by planning.
@@ -137,7 +140,7 @@ BOOST_AUTO_TEST_CASE(broad_scope_missing_email_other_key_and_manual_items)
   // CSF cannot use a token.
   dir.write("root/etc/csf/csf.cloudflare", "DOMAIN:example.org:USER:web:CFACCOUNT:admin@example.com:CFAPIKEY:" + k_key + "\n");
   PlanRun run = plan(emulator, root);
-  BOOST_TEST(run.process.exit_code == 2, run.process.err);
+  BOOST_TEST(run.process.exit_code == k_exit_found, run.process.err);
   check_no_secret(run);
   const auto& tokens = run.plan.at("tokens").as_array();
   BOOST_TEST_REQUIRE(tokens.size() == 1U);
@@ -162,7 +165,7 @@ BOOST_AUTO_TEST_CASE(zone_override_and_conditions)
   fs::path root = dir.path() / "root";
   dir.write("root/etc/letsencrypt/cloudflare.ini", "dns_cloudflare_email = admin@example.com\ndns_cloudflare_api_key = " + k_key + "\n");
   PlanRun run = plan(emulator, root, {"--zone", "example.org", "--allow-ip", "192.0.2.10/32", "--expires", "2027-01-31"});
-  BOOST_TEST(run.process.exit_code == 2, run.process.err);
+  BOOST_TEST(run.process.exit_code == k_exit_found, run.process.err);
   const auto& token = run.plan.at("tokens").at(0);
   BOOST_TEST(token.at("zones").at(0).as_string() == "example.org");
   BOOST_TEST(token.at("allow_ips").at(0).as_string() == "192.0.2.10/32");
@@ -179,7 +182,7 @@ BOOST_AUTO_TEST_CASE(compose_reference_follows_into_env_file)
             "      - CF_API_KEY=${CF_API_KEY}\n    labels:\n      - \"traefik.http.routers.shop.rule=Host(`shop.example.com`)\"\n");
   dir.write("root/srv/traefik/.env", "CF_API_KEY=" + k_key + "\n");
   PlanRun run = plan(emulator, root);
-  BOOST_TEST(run.process.exit_code == 2, run.process.err);
+  BOOST_TEST(run.process.exit_code == k_exit_found, run.process.err);
   check_no_secret(run);
   BOOST_TEST_REQUIRE(run.plan.at("tokens").as_array().size() == 1U);
   const auto& token = run.plan.at("tokens").at(0);
@@ -199,7 +202,7 @@ BOOST_AUTO_TEST_CASE(nothing_to_do_exits_zero)
   fs::path root = dir.path() / "root";
   dir.write("root/etc/hosts", "127.0.0.1 localhost\n");
   PlanRun run = plan(emulator, root);
-  BOOST_TEST(run.process.exit_code == 0, run.process.err);
+  BOOST_TEST(run.process.exit_code == k_exit_ok, run.process.err);
   BOOST_TEST(run.plan.at("tokens").as_array().empty());
 }
 

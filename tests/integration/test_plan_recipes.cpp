@@ -11,6 +11,7 @@
 // A case with "known_failure" still checks permissions, zones and counts; only the golden
 // comparison is skipped (and reported), so an engine bug stays visible without failing the suite.
 
+#include <cfmigrate/cli/exit_codes.hpp>
 #include <cfmigrate/plan/edit_builder.hpp>
 #include <cfmigrate/plan/plan_file.hpp>
 
@@ -32,6 +33,8 @@ namespace json = boost::json;
 using cfmigrate::test::ProcessResult;
 using cfmigrate::test::run_process;
 using cfmigrate::testing::EmulatorProcess;
+using cfmigrate::cli::k_exit_found;
+using cfmigrate::cli::k_exit_ok;
 
 namespace {
 
@@ -104,7 +107,7 @@ void run_case(const fs::path& case_dir)
     EmulatorProcess& emulator = SharedEmulator::get();
     ProcessResult run = run_process({CFMIGRATE_BINARY, "plan", "--root", root.string(), "--api-base", emulator.base_url(),
                                      "--ca-file", emulator.ca_file(), "--host-name", "web-01", "--out", out.string()});
-    BOOST_TEST_REQUIRE((run.exit_code == 0 || run.exit_code == 2), run.err);
+    BOOST_TEST_REQUIRE((run.exit_code == k_exit_ok || run.exit_code == k_exit_found), run.err);
     std::string plan_text = cfmigrate::test::read_file(out);
     BOOST_TEST_REQUIRE(!plan_text.empty());
 

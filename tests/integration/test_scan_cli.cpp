@@ -1,6 +1,7 @@
 // Drives the built `cfmigrate scan` binary: exit codes, output formats, path reporting under
 // --root, walker limits, and the redaction guarantee over every fixture.
 
+#include <cfmigrate/cli/exit_codes.hpp>
 #include <cfmigrate/recipe/recipe_loader.hpp>
 #include <cfmigrate/scan/scanner.hpp>
 
@@ -17,6 +18,10 @@ namespace json = boost::json;
 using cfmigrate::test::ProcessResult;
 using cfmigrate::test::run_process;
 using cfmigrate::test::TempDir;
+using cfmigrate::cli::k_exit_error;
+using cfmigrate::cli::k_exit_found;
+using cfmigrate::cli::k_exit_ok;
+using cfmigrate::cli::k_exit_usage;
 
 namespace {
 
@@ -35,7 +40,7 @@ json::value scan_json(const std::vector<std::string>& args)
   all.push_back("--format");
   all.push_back("json");
   ProcessResult r = scan(all);
-  BOOST_TEST_REQUIRE((r.exit_code == 0 || r.exit_code == 2), r.err);
+  BOOST_TEST_REQUIRE((r.exit_code == k_exit_ok || r.exit_code == k_exit_found), r.err);
   return json::parse(r.out);
 }
 
@@ -52,16 +57,16 @@ BOOST_AUTO_TEST_CASE(exit_codes)
 {
   TempDir empty;
   empty.write("etc/hosts", "127.0.0.1 localhost\n");
-  BOOST_TEST(scan({"--root", empty.path().string()}).exit_code == 0);
+  BOOST_TEST(scan({"--root", empty.path().string()}).exit_code == k_exit_ok);
 
   TempDir found;
   write_certbot(found);
-  BOOST_TEST(scan({"--root", found.path().string()}).exit_code == 2);
+  BOOST_TEST(scan({"--root", found.path().string()}).exit_code == k_exit_found);
 
-  BOOST_TEST(scan({"--root", "/nonexistent/cfmigrate-root"}).exit_code == 1);
-  BOOST_TEST(scan({"--format", "xml"}).exit_code == 64);
-  BOOST_TEST(scan({"--no-such-flag"}).exit_code == 64);
-  BOOST_TEST(run_process({CFMIGRATE_BINARY, "frobnicate"}).exit_code == 64);
+  BOOST_TEST(scan({"--root", "/nonexistent/cfmigrate-root"}).exit_code == k_exit_error);
+  BOOST_TEST(scan({"--format", "xml"}).exit_code == k_exit_usage);
+  BOOST_TEST(scan({"--no-such-flag"}).exit_code == k_exit_usage);
+  BOOST_TEST(run_process({CFMIGRATE_BINARY, "frobnicate"}).exit_code == k_exit_usage);
 }
 
 BOOST_AUTO_TEST_CASE(json_report_paths_are_as_on_the_scanned_system)
@@ -101,7 +106,7 @@ BOOST_AUTO_TEST_CASE(sarif_report)
   TempDir dir;
   write_certbot(dir);
   ProcessResult r = scan({"--root", dir.path().string(), "--format", "sarif"});
-  BOOST_TEST(r.exit_code == 2);
+  BOOST_TEST(r.exit_code == k_exit_found);
   json::value doc = json::parse(r.out);
   BOOST_TEST(doc.at("version").as_string() == "2.1.0");
   const auto& results = doc.at("runs").at(0).at("results").as_array();
@@ -118,7 +123,7 @@ BOOST_AUTO_TEST_CASE(human_report_groups_by_key)
   write_certbot(dir);
   dir.write("srv/app/.env", "CLOUDFLARE_EMAIL=ops@example.com\nCLOUDFLARE_API_KEY=" + k_key + "\n");
   ProcessResult r = scan({"--root", dir.path().string()});
-  BOOST_TEST(r.exit_code == 2);
+  BOOST_TEST(r.exit_code == k_exit_found);
   std::string header = "Global API Key " + cfmigrate::Secret(k_key).fingerprint();
   BOOST_TEST(r.out.find(header) != std::string::npos);
   BOOST_TEST(r.out.find(header, r.out.find(header) + 1) == std::string::npos);  // one group, two uses
@@ -198,7 +203,7 @@ BOOST_AUTO_TEST_CASE(named_symlinks_are_followed_inside_the_root_and_places_walk
   fs::create_symlink("loop-b", dir.path() / "loop-a");
   fs::create_symlink("loop-a", dir.path() / "loop-b");
   ProcessResult r = scan({"--root", dir.path().string(), "--format", "json", "/le", "/key.ini", "/etc", "/loop-a"});
-  BOOST_TEST(r.exit_code == 2, r.err);
+  BOOST_TEST(r.exit_code == k_exit_found, r.err);
   json::value doc = json::parse(r.out);
   // Reported and walked as their targets, and the file inside /etc is not walked a second time.
   BOOST_TEST(json::serialize(doc.at("paths")) == R"(["/etc"])");
@@ -224,7 +229,7 @@ BOOST_AUTO_TEST_CASE(unreadable_files_are_reported_and_counted_not_fatal)
     argv.insert(argv.begin(), {"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"});
   }
   ProcessResult r = run_process(argv);
-  BOOST_TEST(r.exit_code == 2);  // the readable key is still found
+  BOOST_TEST(r.exit_code == k_exit_found);  // the readable key is still found
   json::value doc = json::parse(r.out);
   BOOST_TEST(doc.at("summary").at("unreadable").as_int64() == 1);
   BOOST_TEST(doc.at("problems").at(0).at("path").as_string() == "/etc/private/cloudflare.ini");
