@@ -1,4 +1,4 @@
-// cfmigrate-emulator: forwards to the core library (docs/emulator.md).
+// cfmigrate-emulator: forwards to the emulator library (docs/emulator.md).
 #include <cfmigrate/emulator/cli.hpp>
 
 #include <iostream>

@@ -9,9 +9,11 @@
 
 #include <chrono>
 #include <cstdint>
+#include <initializer_list>
 #include <memory>
-#include <mutex>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -70,9 +72,67 @@ public:
   Status save_state() const;
 
 private:
-  struct Route;
-  Response dispatch(const Request& request, std::string_view path, std::string_view query);
+  struct Call; // one API request on its way through the route table (src/emulator/lib/service_call.hpp)
+  using Handler = Response (Service::*)(Call&);
+  using Guard = std::optional<Response> (Service::*)(Call&); // the refusal, if any
+  // The route table (route_table.cpp): method and path pattern under the API prefix -> handler.
+  struct Route {
+    std::string_view method;
+    std::string_view pattern;
+    Handler handler;
+  };
+  // A part of the path space whose {id} must be resolved (and may be refused) before any route
+  // below it, or "no route", is answered.
+  struct Scope {
+    std::string_view pattern;
+    Guard guard;
+  };
+  static const std::vector<Route>& routes();
+  static const std::vector<Scope>& scopes();
+
+  // handle(): fault injection, the fixed rate-limit window, routing.
+  std::optional<Response> injected_fault();
+  std::chrono::milliseconds injected_delay();
+  Response rate_limited_route(const Request& request, std::string_view path, std::string_view query);
+  Response route(const Request& request, std::string_view path, std::string_view query);
+  std::optional<Response> authenticate(Call& call);
+  std::optional<Response> authenticate_global_key(Call& call);
+  std::optional<Response> authenticate_token(Call& call);
+
   Response admin(const Request& request, std::string_view path);
+  Response set_faults(const Request& request);
+
+  // Scope guards.
+  std::optional<Response> require_zone(Call& call);
+  std::optional<Response> own_user_tokens(Call& call);
+  std::optional<Response> own_account_tokens(Call& call);
+  std::optional<Response> require_token(Call& call);
+
+  // Handlers: /user and /accounts.
+  Response get_user(Call& call);
+  Response list_accounts(Call& call);
+  // /zones
+  Response list_zones(Call& call);
+  Response get_zone(Call& call);
+  Response list_dns_records(Call& call);
+  Response create_dns_record(Call& call);
+  Response delete_dns_record(Call& call);
+  Response list_zone_settings(Call& call);
+  Response get_zone_setting(Call& call);
+  Response edit_zone_setting(Call& call);
+  Response purge_cache(Call& call);
+  Response zone_analytics(Call& call);
+  boost::json::object zone_json(const Call& call, const ZoneRecord& zone) const;
+  bool zone_allows(const Call& call, std::initializer_list<std::string_view> group_names) const;
+  // /user/tokens and /accounts/{account_id}/tokens
+  Response verify_token(Call& call);
+  Response list_permission_groups(Call& call);
+  Response list_tokens(Call& call);
+  Response create_token(Call& call);
+  Response get_token(Call& call);
+  Response update_token(Call& call);
+  Response delete_token(Call& call);
+  Response roll_token(Call& call);
 
   State m_state;
   ServiceOptions m_options;

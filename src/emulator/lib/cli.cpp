@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 namespace cfmigrate::emulator {
@@ -84,28 +85,63 @@ bool parse_rate_limit(const std::string& text, cloudflare::RateLimit& out)
   }
 }
 
-} // namespace
 
-int run_emulator(int argc, char** argv, std::ostream& out, std::ostream& err)
+// Everything the command line sets.
+struct CommandLine {
+  std::string seed;
+  std::string groups_file;
+  std::string tls_dir;
+  bool plain_http = false;
+  bool exit_with_parent = false;
+  ServiceOptions service;
+  ServerOptions server;
+};
+
+// "127.0.0.1:0", "[::1]:8443"
+bool parse_listen(const std::string& listen, ServerOptions& server, std::ostream& err)
+{
+  const std::size_t colon = listen.rfind(':');
+  if (colon == std::string::npos) {
+    err << "cfmigrate-emulator: --listen must be ADDRESS:PORT\n";
+    return false;
+  }
+  server.listen_host = listen.substr(0, colon);
+  if (server.listen_host.size() > 2 && server.listen_host.front() == '[') {
+    server.listen_host = server.listen_host.substr(1, server.listen_host.size() - 2);
+  }
+  try {
+    const int port = std::stoi(listen.substr(colon + 1));
+    if (port < 0 || port > 65535) {
+      throw std::out_of_range("port");
+    }
+    server.port = static_cast<std::uint16_t>(port);
+  } catch (const std::exception&) {
+    err << "cfmigrate-emulator: --listen port must be 0..65535\n";
+    return false;
+  }
+  return true;
+}
+
+// The exit code when the command line already decides the outcome (--help, usage errors).
+std::optional<int> parse_command_line(int argc, char** argv, std::ostream& out, std::ostream& err, CommandLine& cl)
 {
   po::options_description desc("cfmigrate-emulator: a stateful stand-in for the Cloudflare v4 API (loopback only)");
-  std::string seed, listen = "127.0.0.1:0", tls_dir, rate_limit = "1200/300", state_file, groups_file, api_prefix = "/client/v4";
-  std::uint64_t fail_nth = 0, drop_nth = 0, answer_429_nth = 0;
-  std::int64_t delay_ms = 0, propagation = 0;
+  std::string listen = "127.0.0.1:0", rate_limit = "1200/300", api_prefix = "/client/v4";
+  Faults& faults = cl.service.faults;
   desc.add_options()
     ("help,h", "show this help")
-    ("seed", po::value(&seed), "seed JSON file (users, accounts, zones, optional tokens) -- required")
+    ("seed", po::value(&cl.seed), "seed JSON file (users, accounts, zones, optional tokens) -- required")
     ("listen", po::value(&listen)->default_value(listen), "loopback address:port to listen on (port 0: pick a free one)")
-    ("tls-dir", po::value(&tls_dir), "directory for the generated CA and server certificate (default: a new temp dir)")
+    ("tls-dir", po::value(&cl.tls_dir), "directory for the generated CA and server certificate (default: a new temp dir)")
     ("http", "serve plain HTTP instead of HTTPS")
     ("rate-limit", po::value(&rate_limit)->default_value(rate_limit), "N/SECONDS: allow N API requests per fixed window, then 429; 0/1 disables")
-    ("fail-nth", po::value(&fail_nth), "answer the Nth API request with HTTP 500")
-    ("drop-nth", po::value(&drop_nth), "close the connection instead of answering the Nth API request")
-    ("delay-ms", po::value(&delay_ms), "delay every API answer by this many milliseconds")
-    ("answer-429-nth", po::value(&answer_429_nth), "answer the Nth API request with 429 and Retry-After: 1")
-    ("token-propagation-seconds", po::value(&propagation), "new tokens become valid only after this many seconds")
-    ("state-file", po::value(&state_file), "write the admin state (no secrets) to this file after each change")
-    ("permission-groups", po::value(&groups_file), "permission-group JSON (default: data/permission_groups.json near the binary)")
+    ("fail-nth", po::value(&faults.fail_nth), "answer the Nth API request with HTTP 500")
+    ("drop-nth", po::value(&faults.drop_nth), "close the connection instead of answering the Nth API request")
+    ("delay-ms", po::value(&faults.delay_ms), "delay every API answer by this many milliseconds")
+    ("answer-429-nth", po::value(&faults.answer_429_nth), "answer the Nth API request with 429 and Retry-After: 1")
+    ("token-propagation-seconds", po::value(&faults.token_propagation_seconds), "new tokens become valid only after this many seconds")
+    ("state-file", po::value(&cl.service.state_file), "write the admin state (no secrets) to this file after each change")
+    ("permission-groups", po::value(&cl.groups_file), "permission-group JSON (default: data/permission_groups.json near the binary)")
     ("api-prefix", po::value(&api_prefix)->default_value(api_prefix), "path prefix of the API")
     ("exit-with-parent", "stop when the process that started it dies (tests: no orphan emulator holds their output open)");
   po::variables_map vm;
@@ -120,70 +156,48 @@ int run_emulator(int argc, char** argv, std::ostream& out, std::ostream& err)
     out << desc << "\n";
     return 0;
   }
-  if (seed.empty()) {
+  if (cl.seed.empty()) {
     err << "cfmigrate-emulator: --seed FILE is required\n";
     return 2;
   }
-  if (vm.count("exit-with-parent") != 0) {
-    ::prctl(PR_SET_PDEATHSIG, SIGTERM);
-    if (::getppid() == 1) {
-      return 0;  // the parent is already gone
-    }
-  }
-  ServiceOptions service_options;
-  service_options.api_prefix = api_prefix == "/" ? "" : api_prefix;
-  if (!parse_rate_limit(rate_limit, service_options.rate_limit)) {
+  cl.exit_with_parent = vm.count("exit-with-parent") != 0;
+  cl.plain_http = vm.count("http") != 0;
+  cl.service.api_prefix = api_prefix == "/" ? "" : api_prefix;
+  if (!parse_rate_limit(rate_limit, cl.service.rate_limit)) {
     err << "cfmigrate-emulator: --rate-limit must look like 1200/300\n";
     return 2;
   }
-  service_options.faults.fail_nth = fail_nth;
-  service_options.faults.drop_nth = drop_nth;
-  service_options.faults.answer_429_nth = answer_429_nth;
-  service_options.faults.delay_ms = delay_ms;
-  service_options.faults.token_propagation_seconds = propagation;
-  service_options.state_file = state_file;
-
-  ServerOptions server_options;
-  const std::size_t colon = listen.rfind(':');
-  if (colon == std::string::npos) {
-    err << "cfmigrate-emulator: --listen must be ADDRESS:PORT\n";
+  if (!parse_listen(listen, cl.server, err)) {
     return 2;
   }
-  server_options.listen_host = listen.substr(0, colon);
-  if (server_options.listen_host.size() > 2 && server_options.listen_host.front() == '[') {
-    server_options.listen_host = server_options.listen_host.substr(1, server_options.listen_host.size() - 2);
-  }
-  try {
-    const int port = std::stoi(listen.substr(colon + 1));
-    if (port < 0 || port > 65535) {
-      throw std::out_of_range("port");
-    }
-    server_options.port = static_cast<std::uint16_t>(port);
-  } catch (const std::exception&) {
-    err << "cfmigrate-emulator: --listen port must be 0..65535\n";
-    return 2;
-  }
+  return std::nullopt;
+}
 
-  // Permission groups: the project's data file, else the built-in subset.
-  json::value groups;
+// The permission groups: the project's data file, else the built-in subset.
+std::optional<json::value> load_permission_groups(const std::string& groups_file, std::ostream& err)
+{
   const std::string groups_path = find_permission_groups_file(groups_file);
-  if (!groups_path.empty()) {
-    std::ifstream in(groups_path);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    boost::system::error_code ec;
-    groups = json::parse(ss.str(), ec);
-    if (ec || !in) {
-      err << "cfmigrate-emulator: " << groups_path << ": not a readable JSON file\n";
-      return 1;
-    }
-  } else {
-    groups = json::parse(k_builtin_groups);
+  if (groups_path.empty()) {
+    return json::parse(k_builtin_groups);
   }
+  std::ifstream in(groups_path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  boost::system::error_code ec;
+  json::value groups = json::parse(ss.str(), ec);
+  if (ec || !in) {
+    err << "cfmigrate-emulator: " << groups_path << ": not a readable JSON file\n";
+    return std::nullopt;
+  }
+  return groups;
+}
+
+std::optional<State> load_state(const std::string& seed, const json::value& groups, std::ostream& err)
+{
   std::ifstream seed_in(seed);
   if (!seed_in) {
     err << "cfmigrate-emulator: " << seed << ": cannot read the seed file\n";
-    return 1;
+    return std::nullopt;
   }
   std::stringstream seed_text;
   seed_text << seed_in.rdbuf();
@@ -191,47 +205,85 @@ int run_emulator(int argc, char** argv, std::ostream& out, std::ostream& err)
   const json::value seed_json = json::parse(seed_text.str(), ec);
   if (ec) {
     err << "cfmigrate-emulator: " << seed << ": not valid JSON (" << ec.message() << ")\n";
-    return 1;
+    return std::nullopt;
   }
   Result<State> state = State::from_json(seed_json, groups);
   if (!state) {
     err << "cfmigrate-emulator: " << seed << ": " << state.error().message() << "\n";
-    return 1;
+    return std::nullopt;
   }
+  return std::move(*state);
+}
 
-  if (vm.count("http") == 0) {
-    if (tls_dir.empty()) {
-      std::string templ = (std::filesystem::temp_directory_path() / "cfmigrate-emulator-XXXXXX").string();
-      if (::mkdtemp(templ.data()) == nullptr) {
-        err << "cfmigrate-emulator: cannot create a temporary directory for the certificates\n";
-        return 1;
-      }
-      tls_dir = templ;
+// A CA and server certificate in `tls_dir` (a new temporary directory when empty).
+std::optional<TlsMaterial> prepare_tls(std::string tls_dir, std::ostream& err)
+{
+  if (tls_dir.empty()) {
+    std::string templ = (std::filesystem::temp_directory_path() / "cfmigrate-emulator-XXXXXX").string();
+    if (::mkdtemp(templ.data()) == nullptr) {
+      err << "cfmigrate-emulator: cannot create a temporary directory for the certificates\n";
+      return std::nullopt;
     }
-    Result<TlsMaterial> tls = generate_tls_material(tls_dir);
-    if (!tls) {
-      err << "cfmigrate-emulator: " << tls.error().describe() << "\n";
-      return 1;
-    }
-    server_options.tls = *tls;
+    tls_dir = templ;
   }
+  Result<TlsMaterial> tls = generate_tls_material(tls_dir);
+  if (!tls) {
+    err << "cfmigrate-emulator: " << tls.error().describe() << "\n";
+    return std::nullopt;
+  }
+  return *tls;
+}
 
-  Service service(std::move(*state), service_options);
+// Announces the base URL as the first stdout line (tests wait for it), then serves until stopped.
+int serve(Service& service, const CommandLine& cl, std::ostream& out, std::ostream& err)
+{
   (void)service.save_state();
-  Result<std::unique_ptr<Server>> server = Server::create(service, server_options);
+  Result<std::unique_ptr<Server>> server = Server::create(service, cl.server);
   if (!server) {
     err << "cfmigrate-emulator: " << server.error().message() << "\n";
     return 1;
   }
-  const std::string host = server_options.listen_host.find(':') != std::string::npos ? "[" + server_options.listen_host + "]"
-                                                                                    : server_options.listen_host;
-  out << "listening " << (server_options.tls ? "https://" : "http://") << host << ":" << (*server)->port()
-      << service_options.api_prefix << " ca=" << (server_options.tls ? server_options.tls->ca_cert_path : std::string("none"))
+  const std::string& listen_host = cl.server.listen_host;
+  const std::string host = listen_host.find(':') != std::string::npos ? "[" + listen_host + "]" : listen_host;
+  out << "listening " << (cl.server.tls ? "https://" : "http://") << host << ":" << (*server)->port()
+      << cl.service.api_prefix << " ca=" << (cl.server.tls ? cl.server.tls->ca_cert_path : std::string("none"))
       << std::endl;
   (*server)->run();
   (void)service.save_state();
   err << "cfmigrate-emulator: stopped after " << service.api_requests() << " API requests\n";
   return 0;
+}
+
+} // namespace
+
+int run_emulator(int argc, char** argv, std::ostream& out, std::ostream& err)
+{
+  CommandLine cl;
+  if (std::optional<int> exit_code = parse_command_line(argc, argv, out, err, cl)) {
+    return *exit_code;
+  }
+  if (cl.exit_with_parent) {
+    ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (::getppid() == 1) {
+      return 0; // the parent is already gone
+    }
+  }
+  const std::optional<json::value> groups = load_permission_groups(cl.groups_file, err);
+  if (!groups) {
+    return 1;
+  }
+  std::optional<State> state = load_state(cl.seed, *groups, err);
+  if (!state) {
+    return 1;
+  }
+  if (!cl.plain_http) {
+    cl.server.tls = prepare_tls(cl.tls_dir, err);
+    if (!cl.server.tls) {
+      return 1;
+    }
+  }
+  Service service(std::move(*state), cl.service);
+  return serve(service, cl, out, err);
 }
 
 } // namespace cfmigrate::emulator

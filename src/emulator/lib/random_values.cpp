@@ -1,0 +1,45 @@
+// Ids, token values and how the state remembers token values (their SHA-256 only).
+#include <cfmigrate/emulator/state.hpp>
+
+#include <cfmigrate/util/sha256.hpp>
+
+#include <openssl/rand.h>
+
+#include <algorithm>
+#include <array>
+
+namespace cfmigrate::emulator {
+
+std::string hash_secret(const Secret& value)
+{
+  return sha256_hex(value.expose_secret_value_for_use_in_credential_slot());
+}
+
+std::string random_hex(std::size_t bytes)
+{
+  std::vector<unsigned char> buf(bytes);
+  RAND_bytes(buf.data(), static_cast<int>(buf.size()));
+  static constexpr char k_hex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : buf) {
+    out += k_hex[c >> 4];
+    out += k_hex[c & 0x0f];
+  }
+  return out;
+}
+
+Secret random_token_value()
+{
+  static constexpr char k_alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-";
+  std::array<unsigned char, 40> buf{};
+  RAND_bytes(buf.data(), static_cast<int>(buf.size()));
+  std::string value(40, 'x');
+  for (std::size_t i = 0; i < buf.size(); ++i) {
+    value[i] = k_alphabet[buf[i] % 64];
+  }
+  Secret s(value);
+  std::fill(value.begin(), value.end(), '\0');
+  return s;
+}
+
+} // namespace cfmigrate::emulator
