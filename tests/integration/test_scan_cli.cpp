@@ -242,7 +242,7 @@ BOOST_AUTO_TEST_CASE(no_credential_value_reaches_any_output)
   // scanner found (taken from the library, in-process, so the test itself never prints one).
   auto recipes = cfmigrate::recipe::load_recipes("");
   BOOST_TEST_REQUIRE(recipes.has_value());
-  cfmigrate::scan::RecipeIndex index(*recipes);
+  cfmigrate::recipe::RecipeIndex index(*recipes);
   std::vector<fs::path> roots;
   for (const auto& recipe_dir : fs::directory_iterator(fs::path(CFMIGRATE_SOURCE_DIR) / "migrations")) {
     if (fs::is_directory(recipe_dir.path() / "fixtures")) {

@@ -122,7 +122,8 @@ struct TokenVerification {
 
 // JSON mapping. Parsers return parse errors naming the missing or mistyped field.
 boost::json::value to_json(const TokenSpec& spec);
-boost::json::value to_json(const Policy& policy, bool include_id);
+// A policy as a token request carries it: never with the id the API assigned.
+boost::json::value to_json(const Policy& policy);
 [[nodiscard]] Result<User> user_from_json(const boost::json::value& v);
 [[nodiscard]] Result<Account> account_from_json(const boost::json::value& v);
 [[nodiscard]] Result<Zone> zone_from_json(const boost::json::value& v);

@@ -3,33 +3,16 @@
 // every step before it happens, undo from the journal. See docs/apply.md.
 
 #include <cfmigrate/cloudflare/client.hpp>
+#include <cfmigrate/exec/exec_options.hpp>
 #include <cfmigrate/exec/fault_injection.hpp>
 #include <cfmigrate/exec/migration.hpp>
 #include <cfmigrate/plan/plan.hpp>
-#include <cfmigrate/scan/detector.hpp>
+#include <cfmigrate/recipe/recipe_index.hpp>
 
-#include <chrono>
-#include <iosfwd>
-#include <optional>
 #include <string>
 #include <vector>
 
 namespace cfmigrate::exec {
-
-struct ExecOptions {
-  std::string state_dir = "/var/lib/cfmigrate";
-  std::string host;              // this host's name; a plan for another host is refused
-  std::string root;              // empty: the plan's root
-  bool dry_run = false;          // same code path, nothing mutated
-  bool no_rollback = false;      // keep a failed apply's partial state for --resume
-  bool resume = false;           // continue an interrupted apply from its journal
-  bool force = false;            // rollback: restore over files changed since apply (current one backed up)
-  std::chrono::milliseconds verify_timeout{60000};
-  cloudflare::ClientOptions client;
-  std::optional<cloudflare::Credentials> credentials;  // from the environment, for env-sourced plans
-  std::string post_hook;         // run once per program after success, CFMIGRATE_PROGRAM set
-  std::ostream* log = nullptr;   // progress lines (never secrets)
-};
 
 enum class Outcome {
   done,          // applied / rolled back
@@ -55,12 +38,12 @@ struct ExecReport {
 
 // Applies `plan`. Failures the outside world causes are reported in ExecReport (with the journal
 // recording them); Result errors are for unusable inputs (state dir, plan).
-[[nodiscard]] Result<ExecReport> apply_plan(const scan::RecipeIndex& index, const plan::Plan& plan, const ExecOptions& options,
+[[nodiscard]] Result<ExecReport> apply_plan(const recipe::RecipeIndex& index, const plan::Plan& plan, const ExecOptions& options,
                                             FaultInjector& faults);
 
 // Rolls back the migration `plan_id` ("" = the most recent one) from its journal: files first
 // (only those still as apply wrote them, unless force), then the tokens it created.
-[[nodiscard]] Result<ExecReport> rollback_migration(const scan::RecipeIndex& index, const std::string& plan_id,
+[[nodiscard]] Result<ExecReport> rollback_migration(const recipe::RecipeIndex& index, const std::string& plan_id,
                                                     const ExecOptions& options, FaultInjector& faults);
 
 // The ids of the token `name` this migration may have created: `journalled` (when known) plus

@@ -3,9 +3,13 @@
 // journal (written before every mutation), the backup store, one API client per credential, and
 // the dry-run switch that keeps every mutation from happening while the same code path runs.
 
+#include <cfmigrate/cloudflare/client.hpp>
 #include <cfmigrate/exec/backup_store.hpp>
-#include <cfmigrate/exec/executor.hpp>
+#include <cfmigrate/exec/exec_options.hpp>
 #include <cfmigrate/exec/journal.hpp>
+#include <cfmigrate/exec/migration.hpp>
+#include <cfmigrate/plan/plan.hpp>
+#include <cfmigrate/recipe/recipe_index.hpp>
 #include <cfmigrate/util/file_content.hpp>
 #include <cfmigrate/util/file_lock.hpp>
 
@@ -18,12 +22,15 @@
 
 namespace cfmigrate::exec {
 
+// Whether RunContext::open makes the migration's directory (apply) or expects it (rollback).
+enum class MigrationDir { create, existing };
+
 class RunContext {
 public:
   // Opens (or, for a dry run, only locates) the state dir and the migration's directory, and
   // takes the state lock. ErrorCode::locked when another run holds it.
   [[nodiscard]] static Result<std::unique_ptr<RunContext>> open(const ExecOptions& options, const std::string& plan_id,
-                                                                bool create);
+                                                                MigrationDir dir);
 
   const ExecOptions& options() const { return m_options; }
   // The client options, with one rate limiter shared by all clients of the run.
@@ -41,7 +48,7 @@ public:
   // The client for the plan's credential `fingerprint`, resolved once: from the environment for
   // env-sourced credentials, else the Global key read back from the file it was found in (or its
   // backup, once the file has been rewritten).
-  [[nodiscard]] Result<cloudflare::Client*> client_for(const scan::RecipeIndex& index, const plan::Plan& plan,
+  [[nodiscard]] Result<cloudflare::Client*> client_for(const recipe::RecipeIndex& index, const plan::Plan& plan,
                                                        const std::string& fingerprint);
 
   std::string real_path(const plan::Plan& plan, const std::string& reported) const;

@@ -41,9 +41,6 @@ struct PlanResult {
 
 // Errors only when nothing sensible can be planned (bad root, unreadable scan file); problems
 // with one key or file become manual items and warnings in the plan.
-[[nodiscard]] Result<PlanResult> make_plan(const scan::RecipeIndex& index, const PlanOptions& options);
-
-// The real path of a reported path under `root`.
-std::string real_path(const std::string& root, const std::string& reported);
+[[nodiscard]] Result<PlanResult> make_plan(const recipe::RecipeIndex& index, const PlanOptions& options);
 
 } // namespace cfmigrate::plan

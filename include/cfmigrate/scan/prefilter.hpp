@@ -9,9 +9,11 @@
 #include <string_view>
 #include <vector>
 
-namespace cfmigrate::scan {
-
+namespace cfmigrate::recipe {
 class RecipeIndex;
+} // namespace cfmigrate::recipe
+
+namespace cfmigrate::scan {
 
 // The scanner's prefilter: whether anything in a file could give the detector a finding or a
 // placeholder to count, with these recipes. A file passes when it has
@@ -27,7 +29,7 @@ public:
   // Which search the content test uses: the fastest the CPU has, or (tests) a given one.
   enum class Engine { best, avx2, ssse3, scalar };
 
-  explicit Prefilter(const RecipeIndex& index, Engine engine = Engine::best);
+  explicit Prefilter(const recipe::RecipeIndex& index, Engine engine = Engine::best);
   ~Prefilter();
   Prefilter(const Prefilter&) = delete;
   Prefilter& operator=(const Prefilter&) = delete;

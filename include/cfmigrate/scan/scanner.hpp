@@ -54,7 +54,7 @@ using ProgressCallback = std::function<void(std::size_t files)>;
 
 // Scans; problems with single files are recorded in the report, not returned as errors. An error
 // is returned only when the root itself cannot be used.
-Result<ScanReport> run_scan(const RecipeIndex& index, const ScanOptions& options,
+Result<ScanReport> run_scan(const recipe::RecipeIndex& index, const ScanOptions& options,
                             const ProgressCallback& progress = {});
 
 } // namespace cfmigrate::scan

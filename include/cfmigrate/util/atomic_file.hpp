@@ -27,6 +27,7 @@
 // An AtomicFile that is destroyed without commit() never touches the target.
 // Error messages name the step and the errno text, never the content.
 
+#include <cfmigrate/util/file_attributes.hpp>
 #include <cfmigrate/util/result.hpp>
 
 #include <cstdint>
@@ -62,29 +63,6 @@ const char* to_string(AtomicStep step);
 // Called before each step; an error return is treated exactly like the step itself failing.
 // For fault-injection tests; production code leaves it empty.
 using FailureInjector = std::function<Status(AtomicStep)>;
-
-// One extended attribute: full name ("user.comment", "security.selinux") and raw value bytes.
-struct Xattr {
-  std::string name;
-  std::string value;
-  bool operator==(const Xattr&) const = default;
-};
-
-// The metadata a replacement preserves.
-struct FileAttributes {
-  std::uint32_t mode = 0600;   // permission bits, including set-id and sticky bits (07777)
-  std::uint32_t uid = 0;
-  std::uint32_t gid = 0;
-  std::vector<Xattr> xattrs;   // sorted by name
-  bool operator==(const FileAttributes&) const = default;
-};
-
-// Reads mode, owner, group and extended attributes of `path`, not following a final symlink.
-// A filesystem without xattr support gives an empty list. Missing file: ErrorCode::not_found.
-[[nodiscard]] Result<FileAttributes> read_file_attributes(const std::string& path);
-
-// Same, through an open file descriptor (a consistent snapshot of the inode being read).
-[[nodiscard]] Result<FileAttributes> read_file_attributes(int fd, const std::string& path_for_errors);
 
 // What to do when the target does not exist.
 enum class MissingTarget { fail, create };
@@ -128,6 +106,16 @@ public:
 
 private:
   AtomicFile() = default;
+  // The steps of commit(), in order; each fails the AtomicFile as described above.
+  Status copy_attributes();            // set_owner, set_xattrs, set_mode
+  Status sync_temp();                  // fsync_file, then close
+  Status rename_over_target();         // rename; sets m_exchanged
+  Status check_exchanged_original();   // the exchanged-out inode is the one open() saw
+  Status sync_directory();             // fsync_dir, undoing the rename where it can
+  Status remove_previous_content();    // after an exchange: unlink the old inode
+  bool undo_exchange();                // puts the original back after an exchange
+  Status undo_failed(const std::string& why);
+
   Status fail_step(AtomicStep step, int err);
   Status inject(AtomicStep step);      // on an injected error: discard and fail
   Status inject_keep(AtomicStep step); // just asks the injector
@@ -146,6 +134,7 @@ private:
   int m_dir_fd = -1;
   int m_fd = -1;
   bool m_target_existed = false;
+  bool m_exchanged = false;       // the rename exchanged the files (the old inode is at m_temp_name)
   bool m_failed = false;
   bool m_committed = false;
 };

@@ -7,6 +7,7 @@
 #include <cfmigrate/exec/journal.hpp>
 #include <cfmigrate/plan/plan_file.hpp>
 #include <cfmigrate/plan/planner.hpp>
+#include <cfmigrate/recipe/recipe_index.hpp>
 #include <cfmigrate/scan/report_writer.hpp>
 #include <cfmigrate/scan/scanner.hpp>
 #include <cfmigrate/util/file_lock.hpp>
@@ -80,10 +81,10 @@ bool confirm(std::ostream& out, const std::string& question)
   return answer == "y" || answer == "Y" || answer == "yes";
 }
 
-Result<scan::RecipeIndex> index_from(const po::variables_map& vm)
+Result<recipe::RecipeIndex> index_from(const po::variables_map& vm)
 {
   CFM_TRY(std::vector<recipe::Recipe> recipes, recipes_from(vm));
-  return scan::RecipeIndex(recipes);
+  return recipe::RecipeIndex(recipes);
 }
 
 } // namespace
@@ -320,7 +321,7 @@ int finalize_command(const std::vector<std::string>& args, std::ostream& out, st
     err << "cfmigrate finalize: " << recipes.error().describe() << "\n";
     return k_exit_error;
   }
-  scan::RecipeIndex index(*recipes);
+  recipe::RecipeIndex index(*recipes);
   scan::ScanOptions scan_options;
   scan_options.root = p.vm.count("root") != 0 ? p.vm["root"].as<std::string>() : plan->root;
   for (const auto& f : plan->files) {

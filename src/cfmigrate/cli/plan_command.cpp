@@ -5,10 +5,12 @@
 #include <cfmigrate/plan/plan_file.hpp>
 #include <cfmigrate/plan/plan_renderer.hpp>
 #include <cfmigrate/plan/planner.hpp>
+#include <cfmigrate/recipe/recipe_index.hpp>
 #include <cfmigrate/recipe/recipe_loader.hpp>
 #include <cfmigrate/scan/report_writer.hpp>
 #include <cfmigrate/scan/settings_extractor.hpp>
 #include <cfmigrate/scan/detector.hpp>
+#include <cfmigrate/util/real_path.hpp>
 #include <cfmigrate/util/rfc3339.hpp>
 #include <cfmigrate/util/sha256.hpp>
 
@@ -96,7 +98,7 @@ int plan_command(const std::vector<std::string>& args, std::ostream& out, std::o
     err << "cfmigrate plan: " << recipes.error().describe() << "\n";
     return k_exit_error;
   }
-  scan::RecipeIndex index(*recipes);
+  recipe::RecipeIndex index(*recipes);
   options.scan.root = vm["root"].as<std::string>();
   if (vm.count("path") != 0) {
     options.scan.paths = vm["path"].as<std::vector<std::string>>();
@@ -161,12 +163,12 @@ int show_command(const std::vector<std::string>& args, std::ostream& out, std::o
   std::map<std::string, std::vector<plan::Mask>> masks;
   plan::RenderInput input{&*plan, &contents, &masks, {}};
   auto recipes = recipe::load_recipes("");
-  std::optional<scan::RecipeIndex> index;
+  std::optional<recipe::RecipeIndex> index;
   if (recipes) {
     index.emplace(*recipes);
   }
   for (const auto& f : plan->files) {
-    std::ifstream in(plan::real_path(plan->root, f.path), std::ios::binary);
+    std::ifstream in(cfmigrate::real_path(plan->root, f.path), std::ios::binary);
     std::ostringstream buffer;
     buffer << in.rdbuf();
     std::string content = buffer.str();

@@ -2,6 +2,7 @@
 
 #include <cfmigrate/cli/common_options.hpp>
 #include <cfmigrate/cli/exit_codes.hpp>
+#include <cfmigrate/recipe/recipe_index.hpp>
 #include <cfmigrate/scan/report_writer.hpp>
 #include <cfmigrate/scan/scanner.hpp>
 #include <cfmigrate/util/version.hpp>
@@ -56,7 +57,7 @@ int scan_command(const std::vector<std::string>& args, std::ostream& out, std::o
     err << "cfmigrate scan: " << recipes.error().describe() << "\n";
     return k_exit_error;
   }
-  scan::RecipeIndex index(*recipes);
+  recipe::RecipeIndex index(*recipes);
   scan::ScanOptions options;
   options.root = vm["root"].as<std::string>();
   if (vm.count("path") != 0) {

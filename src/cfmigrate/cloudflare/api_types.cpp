@@ -152,12 +152,9 @@ std::string describe_api_errors(const std::vector<ApiMessage>& errors)
   return out;
 }
 
-json::value to_json(const Policy& policy, bool include_id)
+json::value to_json(const Policy& policy)
 {
   json::object p;
-  if (include_id && !policy.id.empty()) {
-    p["id"] = policy.id;
-  }
   p["effect"] = to_string(policy.effect);
   json::array groups;
   for (const std::string& id : policy.permission_group_ids) {
@@ -186,7 +183,7 @@ json::value to_json(const TokenSpec& spec)
   o["name"] = spec.name;
   json::array policies;
   for (const Policy& p : spec.policies) {
-    policies.push_back(to_json(p, false));
+    policies.push_back(to_json(p));
   }
   o["policies"] = std::move(policies);
   if (spec.request_ip && (!spec.request_ip->in.empty() || !spec.request_ip->not_in.empty())) {

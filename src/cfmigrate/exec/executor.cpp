@@ -3,6 +3,7 @@
 #include <cfmigrate/exec/run_context.hpp>
 #include <cfmigrate/plan/edit_builder.hpp>
 #include <cfmigrate/plan/plan_file.hpp>
+#include <cfmigrate/scan/detector.hpp>
 #include <cfmigrate/util/atomic_file.hpp>
 #include <cfmigrate/util/sha256.hpp>
 #include <cfmigrate/util/version.hpp>
@@ -100,7 +101,7 @@ std::optional<std::string> harmless_read(const plan::PlannedToken& token)
 
 class Applier {
 public:
-  Applier(const scan::RecipeIndex& index, const plan::Plan& plan, const ExecOptions& options, FaultInjector& faults)
+  Applier(const recipe::RecipeIndex& index, const plan::Plan& plan, const ExecOptions& options, FaultInjector& faults)
     : m_index(index), m_plan(plan), m_options(options), m_faults(faults)
   {
   }
@@ -114,7 +115,7 @@ public:
       return report(Outcome::incompatible, "this plan was made by cfmigrate " + m_plan.tool_version + "; this is "
                                                + tool_version() + ": plan again");
     }
-    auto context = RunContext::open(m_options, m_plan.plan_id, true);
+    auto context = RunContext::open(m_options, m_plan.plan_id, MigrationDir::create);
     if (!context) {
       if (context.error().code() == ErrorCode::locked) {
         return report(Outcome::locked, context.error().message());
@@ -413,7 +414,7 @@ private:
     }
   }
 
-  const scan::RecipeIndex& m_index;
+  const recipe::RecipeIndex& m_index;
   const plan::Plan& m_plan;
   const ExecOptions& m_options;
   FaultInjector& m_faults;
@@ -440,7 +441,7 @@ Result<std::vector<std::string>> token_ids(cloudflare::Client& client, const std
   return ids;
 }
 
-Result<ExecReport> apply_plan(const scan::RecipeIndex& index, const plan::Plan& plan, const ExecOptions& options,
+Result<ExecReport> apply_plan(const recipe::RecipeIndex& index, const plan::Plan& plan, const ExecOptions& options,
                               FaultInjector& faults)
 {
   return Applier(index, plan, options, faults).run();

@@ -7,6 +7,7 @@
 #include <cfmigrate/exec/run_context.hpp>
 #include <cfmigrate/plan/masked_diff.hpp>
 #include <cfmigrate/plan/plan_file.hpp>
+#include <cfmigrate/scan/detector.hpp>
 #include <cfmigrate/util/atomic_file.hpp>
 #include <cfmigrate/util/sha256.hpp>
 #include <cfmigrate/util/state_dir.hpp>
@@ -24,7 +25,7 @@ namespace json = boost::json;
 namespace {
 
 // The file's text with every credential the scanner recognises replaced by its fingerprint.
-std::string masked(const scan::RecipeIndex& index, const std::string& path, const std::string& content)
+std::string masked(const recipe::RecipeIndex& index, const std::string& path, const std::string& content)
 {
   scan::DetectStats stats;
   std::vector<plan::Mask> masks;
@@ -50,7 +51,7 @@ std::string masked(const scan::RecipeIndex& index, const std::string& path, cons
 
 class RollingBack {
 public:
-  RollingBack(const scan::RecipeIndex& index, const ExecOptions& options, FaultInjector& faults)
+  RollingBack(const recipe::RecipeIndex& index, const ExecOptions& options, FaultInjector& faults)
     : m_index(index), m_options(options), m_faults(faults)
   {
   }
@@ -64,7 +65,7 @@ public:
       }
       plan_id = ids.back();
     }
-    auto context = RunContext::open(m_options, plan_id, false);
+    auto context = RunContext::open(m_options, plan_id, MigrationDir::existing);
     if (!context) {
       if (context.error().code() == ErrorCode::locked) {
         m_report.outcome = Outcome::locked;
@@ -172,7 +173,7 @@ private:
     return {};
   }
 
-  const scan::RecipeIndex& m_index;
+  const recipe::RecipeIndex& m_index;
   const ExecOptions& m_options;
   FaultInjector& m_faults;
   std::unique_ptr<RunContext> m_context;
@@ -181,7 +182,7 @@ private:
 
 } // namespace
 
-Result<ExecReport> rollback_migration(const scan::RecipeIndex& index, const std::string& plan_id, const ExecOptions& options,
+Result<ExecReport> rollback_migration(const recipe::RecipeIndex& index, const std::string& plan_id, const ExecOptions& options,
                                       FaultInjector& faults)
 {
   return RollingBack(index, options, faults).run(plan_id);

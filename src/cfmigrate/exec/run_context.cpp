@@ -1,6 +1,7 @@
 #include <cfmigrate/exec/run_context.hpp>
 
-#include <cfmigrate/plan/planner.hpp>
+#include <cfmigrate/scan/detector.hpp>
+#include <cfmigrate/util/real_path.hpp>
 #include <cfmigrate/util/sha256.hpp>
 #include <cfmigrate/util/state_dir.hpp>
 
@@ -13,21 +14,21 @@
 
 namespace cfmigrate::exec {
 
-Result<std::unique_ptr<RunContext>> RunContext::open(const ExecOptions& options, const std::string& plan_id, bool create)
+Result<std::unique_ptr<RunContext>> RunContext::open(const ExecOptions& options, const std::string& plan_id, MigrationDir dir)
 {
   std::unique_ptr<RunContext> context(new RunContext(options));
   if (!context->m_client.limiter) {
     // One budget for every client of this run (the key's, and each new token's check).
     context->m_client.limiter = std::make_shared<cloudflare::RateLimiter>(context->m_client.rate_limit);
   }
-  std::string dir = options.state_dir + "/migrations/" + plan_id;
+  std::string migration_path = options.state_dir + "/migrations/" + plan_id;
   if (!is_valid_migration_id(plan_id)) {
     return make_error(ErrorCode::invalid_argument, "not a usable plan id: " + plan_id);
   }
   struct stat st{};
-  bool exists = ::stat(dir.c_str(), &st) == 0;
+  bool exists = ::stat(migration_path.c_str(), &st) == 0;
   if (options.dry_run) {
-    context->m_paths = migration_paths(dir);
+    context->m_paths = migration_paths(migration_path);
     if (exists) {
       auto store = BackupStore::open(context->m_paths.backups);
       if (store) {
@@ -39,7 +40,7 @@ Result<std::unique_ptr<RunContext>> RunContext::open(const ExecOptions& options,
   CFM_TRY(StateDir state, StateDir::open(options.state_dir));
   CFM_TRY(FileLock lock, FileLock::acquire(options.state_dir + "/lock"));
   context->m_lock.emplace(std::move(lock));
-  if (!exists && !create) {
+  if (!exists && dir == MigrationDir::existing) {
     return make_error(ErrorCode::not_found, "no migration " + plan_id + " in " + options.state_dir);
   }
   CFM_TRY(std::string migration_dir, state.migration_dir(plan_id));
@@ -76,10 +77,10 @@ void RunContext::log(const std::string& line) const
 
 std::string RunContext::real_path(const plan::Plan& plan, const std::string& reported) const
 {
-  return plan::real_path(m_options.root.empty() ? plan.root : m_options.root, reported);
+  return cfmigrate::real_path(m_options.root.empty() ? plan.root : m_options.root, reported);
 }
 
-Result<cloudflare::Client*> RunContext::client_for(const scan::RecipeIndex& index, const plan::Plan& plan,
+Result<cloudflare::Client*> RunContext::client_for(const recipe::RecipeIndex& index, const plan::Plan& plan,
                                                    const std::string& fingerprint)
 {
   if (auto it = m_clients.find(fingerprint); it != m_clients.end()) {

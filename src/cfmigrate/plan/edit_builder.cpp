@@ -18,9 +18,10 @@ ReplacementPart literal(std::string text)
   return ReplacementPart{std::move(text), {}, false};
 }
 
-ReplacementPart token(const std::string& key, bool base64)
+// Where the token's value goes, written as the key it replaces was (plain or base64).
+ReplacementPart token(const std::string& key, scan::Encoding encoding)
 {
-  return ReplacementPart{{}, key, base64};
+  return ReplacementPart{{}, key, encoding == scan::Encoding::base64};
 }
 
 bool is_quote(char c)
@@ -52,7 +53,7 @@ public:
       rewrite_literal_header(key);
       remove_paired_email_header();
     } else if (!via_headers.empty()) {
-      change(key.value_span.offset, key.value_span.length, {token(m_request.token_key, false)},
+      change(key.value_span.offset, key.value_span.length, {token(m_request.token_key, scan::Encoding::plain)},
              "the variable now holds the API token");
       for (const Setting* header : via_headers) {
         rewrite_variable_header(*header);
@@ -130,7 +131,7 @@ private:
     if (header_in_one_string(h)) {
       change(h.name_span.offset, h.value_span.offset - h.name_span.offset, {literal("Authorization: Bearer ")},
              "send the token as a Bearer header");
-      change(h.value_span.offset, h.value_span.length, {token(m_request.token_key, false)}, "the API token");
+      change(h.value_span.offset, h.value_span.length, {token(m_request.token_key, scan::Encoding::plain)}, "the API token");
       return;
     }
     if (h.quote == 0) {
@@ -138,7 +139,8 @@ private:
       return;
     }
     change(h.name_span.offset, h.name_span.length, {literal("Authorization")}, "send the token as a Bearer header");
-    change(h.value_span.offset, h.value_span.length, {literal("Bearer "), token(m_request.token_key, false)}, "the API token");
+    change(h.value_span.offset, h.value_span.length, {literal("Bearer "), token(m_request.token_key, scan::Encoding::plain)},
+           "the API token");
   }
 
   void rewrite_variable_header(const Setting& h)
@@ -230,7 +232,6 @@ private:
   void rewrite_setting(const Setting& key)
   {
     const std::string& target = m_recipe.migrate.token_setting_for(key.name);
-    bool base64 = m_finding.encoding == scan::Encoding::base64;
     if (target.empty()) {
       problem("the recipe names no token setting");
       return;
@@ -238,7 +239,7 @@ private:
     if (target != key.name) {
       change(key.name_span.offset, key.name_span.length, {literal(target)}, "the token setting replaces the key setting");
     }
-    change(key.value_span.offset, key.value_span.length, {token(m_request.token_key, base64)}, "the API token");
+    change(key.value_span.offset, key.value_span.length, {token(m_request.token_key, m_finding.encoding)}, "the API token");
   }
 
   std::string extra_value(const recipe::ExtraSetting& extra)

@@ -161,7 +161,7 @@ json::value to_json(const Plan& plan)
   for (const auto& t : plan.tokens) {
     json::array policies;
     for (const auto& p : t.policies) {
-      policies.push_back(cloudflare::to_json(p, false));
+      policies.push_back(cloudflare::to_json(p));
     }
     tokens.push_back(json::object{{"key", t.key},
                                   {"name", t.name},

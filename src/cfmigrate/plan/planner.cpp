@@ -5,8 +5,9 @@
 #include <cfmigrate/plan/edit_builder.hpp>
 #include <cfmigrate/plan/permission_names.hpp>
 #include <cfmigrate/plan/zone_scope.hpp>
-#include <cfmigrate/recipe/glob.hpp>
 #include <cfmigrate/scan/settings_extractor.hpp>
+#include <cfmigrate/util/glob.hpp>
+#include <cfmigrate/util/real_path.hpp>
 #include <cfmigrate/util/rfc3339.hpp>
 #include <cfmigrate/util/sha256.hpp>
 #include <cfmigrate/util/version.hpp>
@@ -84,7 +85,7 @@ struct FileContext {
 
 class Planner {
 public:
-  Planner(const scan::RecipeIndex& index, const PlanOptions& options) : m_index(index), m_options(options) {}
+  Planner(const recipe::RecipeIndex& index, const PlanOptions& options) : m_index(index), m_options(options) {}
 
   Result<PlanResult> run()
   {
@@ -536,7 +537,7 @@ private:
           continue;
         }
         std::string reported = prefix + fs::relative(it->path(), real_path(m_root, prefix), ec).generic_string();
-        if (!recipe::glob_match(pattern, reported)) {
+        if (!glob_match(pattern, reported)) {
           continue;
         }
         auto content = read_file_content(it->path().string());
@@ -679,7 +680,7 @@ private:
     }
   }
 
-  const scan::RecipeIndex& m_index;
+  const recipe::RecipeIndex& m_index;
   const PlanOptions& m_options;
   std::string m_root;
   std::map<std::string, FileContext> m_files;
@@ -694,15 +695,7 @@ private:
 
 } // namespace
 
-std::string real_path(const std::string& root, const std::string& reported)
-{
-  if (root.empty() || root == "/") {
-    return reported;
-  }
-  return root + (reported.starts_with('/') ? reported : "/" + reported);
-}
-
-Result<PlanResult> make_plan(const scan::RecipeIndex& index, const PlanOptions& options)
+Result<PlanResult> make_plan(const recipe::RecipeIndex& index, const PlanOptions& options)
 {
   return Planner(index, options).run();
 }

@@ -42,6 +42,9 @@ Error located(std::string_view text, const std::string& origin, std::string_view
   return error;
 }
 
+// Whether a field must be present (else the recipe is rejected) or may be left out.
+enum class Field { required, optional };
+
 class ObjectReader {
 public:
   ObjectReader(const json::object& object, std::string_view text, const std::string& origin, std::string path)
@@ -63,11 +66,11 @@ public:
 
   bool has(std::string_view key) const { return m_object.contains(key); }
 
-  Result<std::string> string(std::string_view key, bool required, std::string fallback = {}) const
+  Result<std::string> string(std::string_view key, Field presence, std::string fallback = {}) const
   {
     const json::value* v = m_object.if_contains(key);
     if (v == nullptr) {
-      if (required) {
+      if (presence == Field::required) {
         return missing(key);
       }
       return fallback;
@@ -78,11 +81,11 @@ public:
     return std::string(v->as_string());
   }
 
-  Result<std::int64_t> integer(std::string_view key, bool required, std::int64_t fallback) const
+  Result<std::int64_t> integer(std::string_view key, Field presence, std::int64_t fallback) const
   {
     const json::value* v = m_object.if_contains(key);
     if (v == nullptr) {
-      if (required) {
+      if (presence == Field::required) {
         return missing(key);
       }
       return fallback;
@@ -105,11 +108,11 @@ public:
     return v->as_bool();
   }
 
-  Result<std::vector<std::string>> strings(std::string_view key, bool required) const
+  Result<std::vector<std::string>> strings(std::string_view key, Field presence) const
   {
     const json::value* v = m_object.if_contains(key);
     if (v == nullptr) {
-      if (required) {
+      if (presence == Field::required) {
         return missing(key);
       }
       return std::vector<std::string>{};
@@ -127,11 +130,11 @@ public:
     return out;
   }
 
-  Result<const json::object*> object(std::string_view key, bool required) const
+  Result<const json::object*> object(std::string_view key, Field presence) const
   {
     const json::value* v = m_object.if_contains(key);
     if (v == nullptr) {
-      if (required) {
+      if (presence == Field::required) {
         return missing(key);
       }
       return static_cast<const json::object*>(nullptr);
@@ -155,11 +158,11 @@ public:
   }
 
   // One of `choices` (the enum's spelling in JSON).
-  Result<std::size_t> choice(std::string_view key, std::initializer_list<std::string_view> choices, bool required,
+  Result<std::size_t> choice(std::string_view key, std::initializer_list<std::string_view> choices, Field presence,
                              std::size_t fallback) const
   {
-    CFM_TRY(std::string value, string(key, required));
-    if (value.empty() && !required) {
+    CFM_TRY(std::string value, string(key, presence));
+    if (value.empty() && presence == Field::optional) {
       return fallback;
     }
     std::size_t index = 0;
@@ -201,21 +204,21 @@ private:
 
 Status read_detect(const ObjectReader& top, Recipe& recipe)
 {
-  CFM_TRY(const json::object* object, top.object("detect", true));
+  CFM_TRY(const json::object* object, top.object("detect", Field::required));
   ObjectReader r(*object, top.text(), top.origin(), "detect");
   CFM_TRY_STATUS(r.only({"paths", "ignore_paths", "signals", "context", "key_names", "email_names", "token_names", "case_sensitive_names"}));
   Detect& d = recipe.detect;
-  CFM_TRY(d.paths, r.strings("paths", false));
-  CFM_TRY(d.ignore_paths, r.strings("ignore_paths", false));
-  CFM_TRY(std::vector<std::string> signals, r.strings("signals", false));
+  CFM_TRY(d.paths, r.strings("paths", Field::optional));
+  CFM_TRY(d.ignore_paths, r.strings("ignore_paths", Field::optional));
+  CFM_TRY(std::vector<std::string> signals, r.strings("signals", Field::optional));
   for (auto& s : signals) {
     d.signals.push_back(to_lower(std::move(s)));
   }
-  CFM_TRY(std::size_t context, r.choice("context", {"optional", "required"}, false, 0));
+  CFM_TRY(std::size_t context, r.choice("context", {"optional", "required"}, Field::optional, 0));
   d.context = static_cast<Context>(context);
-  CFM_TRY(d.key_names, r.strings("key_names", true));
-  CFM_TRY(d.email_names, r.strings("email_names", false));
-  CFM_TRY(d.token_names, r.strings("token_names", false));
+  CFM_TRY(d.key_names, r.strings("key_names", Field::required));
+  CFM_TRY(d.email_names, r.strings("email_names", Field::optional));
+  CFM_TRY(d.token_names, r.strings("token_names", Field::optional));
   CFM_TRY(d.case_sensitive_names, r.boolean("case_sensitive_names", false));
   if (d.context == Context::required && d.paths.empty() && d.signals.empty()) {
     return r.error("context", "'detect.context' is 'required' but the recipe has no paths and no signals");
@@ -233,8 +236,8 @@ Result<std::vector<Permission>> read_permissions(const ObjectReader& top, const 
     ObjectReader p(item.as_object(), top.text(), top.origin(), std::string(where) + "[]");
     CFM_TRY_STATUS(p.only({"group", "scope"}));
     Permission permission;
-    CFM_TRY(permission.group, p.string("group", true));
-    CFM_TRY(std::size_t scope, p.choice("scope", {"zone", "account", "user"}, true, 0));
+    CFM_TRY(permission.group, p.string("group", Field::required));
+    CFM_TRY(std::size_t scope, p.choice("scope", {"zone", "account", "user"}, Field::required, 0));
     permission.scope = static_cast<PermissionScope>(scope);
     out.push_back(std::move(permission));
   }
@@ -251,8 +254,8 @@ Result<std::vector<ExtraSetting>> read_extra_settings(const ObjectReader& top, c
     ObjectReader e(item.as_object(), top.text(), top.origin(), std::string(where) + "[]");
     CFM_TRY_STATUS(e.only({"name", "value"}));
     ExtraSetting extra;
-    CFM_TRY(extra.name, e.string("name", true));
-    CFM_TRY(extra.value, e.string("value", true));
+    CFM_TRY(extra.name, e.string("name", Field::required));
+    CFM_TRY(extra.value, e.string("value", Field::required));
     if (extra.value != "account_id" && extra.value != "zone_id" && !extra.value.starts_with("literal:")) {
       return e.error("value", "extra setting value must be account_id, zone_id or literal:<text>");
     }
@@ -263,15 +266,15 @@ Result<std::vector<ExtraSetting>> read_extra_settings(const ObjectReader& top, c
 
 Status read_migrate(const ObjectReader& top, Recipe& recipe)
 {
-  CFM_TRY(const json::object* object, top.object("migrate", true));
+  CFM_TRY(const json::object* object, top.object("migrate", Field::required));
   ObjectReader r(*object, top.text(), top.origin(), "migrate");
   CFM_TRY_STATUS(r.only({"mode", "permissions", "zone_scope", "token_setting", "remove", "extra_settings",
                          "manual_steps", "reload", "min_version", "by_key_name", "zone_sources", "inference",
                          "resource_permissions"}));
   Migrate& m = recipe.migrate;
-  CFM_TRY(std::size_t mode, r.choice("mode", {"in_place", "manual"}, true, 0));
+  CFM_TRY(std::size_t mode, r.choice("mode", {"in_place", "manual"}, Field::required, 0));
   m.mode = static_cast<Mode>(mode);
-  CFM_TRY(std::size_t zone_scope, r.choice("zone_scope", {"used", "account"}, false, 0));
+  CFM_TRY(std::size_t zone_scope, r.choice("zone_scope", {"used", "account"}, Field::optional, 0));
   m.zone_scope = static_cast<ZoneScope>(zone_scope);
 
   CFM_TRY(const json::array* permissions, r.array("permissions"));
@@ -282,8 +285,8 @@ Status read_migrate(const ObjectReader& top, Recipe& recipe)
     CFM_TRY(m.permissions, read_permissions(r, *permissions, "migrate.permissions"));
   }
 
-  CFM_TRY(m.token_setting, r.string("token_setting", m.mode == Mode::in_place));
-  CFM_TRY(std::vector<std::string> remove, r.strings("remove", false));
+  CFM_TRY(m.token_setting, r.string("token_setting", m.mode == Mode::in_place ? Field::required : Field::optional));
+  CFM_TRY(std::vector<std::string> remove, r.strings("remove", Field::optional));
   for (const auto& what : remove) {
     if (what == "key") {
       m.remove_key = true;
@@ -297,7 +300,7 @@ Status read_migrate(const ObjectReader& top, Recipe& recipe)
   if (extras != nullptr) {
     CFM_TRY(m.extra_settings, read_extra_settings(r, *extras, "migrate.extra_settings"));
   }
-  CFM_TRY(const json::object* by_key, r.object("by_key_name", false));
+  CFM_TRY(const json::object* by_key, r.object("by_key_name", Field::optional));
   if (by_key != nullptr) {
     for (const auto& entry : *by_key) {
       if (!entry.value().is_object()) {
@@ -307,7 +310,7 @@ Status read_migrate(const ObjectReader& top, Recipe& recipe)
       CFM_TRY_STATUS(o.only({"token_setting", "extra_settings"}));
       KeyNameOverride override_for;
       override_for.key_name = std::string(entry.key());
-      CFM_TRY(override_for.token_setting, o.string("token_setting", true));
+      CFM_TRY(override_for.token_setting, o.string("token_setting", Field::required));
       CFM_TRY(const json::array* extra, o.array("extra_settings"));
       if (extra != nullptr) {
         override_for.has_extra_settings = true;
@@ -325,14 +328,14 @@ Status read_migrate(const ObjectReader& top, Recipe& recipe)
       ObjectReader z(item.as_object(), top.text(), top.origin(), "migrate.zone_sources[]");
       CFM_TRY_STATUS(z.only({"paths", "contains"}));
       ZoneSource source;
-      CFM_TRY(source.paths, z.strings("paths", true));
-      CFM_TRY(source.contains, z.string("contains", false));
+      CFM_TRY(source.paths, z.strings("paths", Field::required));
+      CFM_TRY(source.contains, z.string("contains", Field::optional));
       m.zone_sources.push_back(std::move(source));
     }
   }
-  CFM_TRY(std::size_t inference, r.choice("inference", {"none", "api_calls", "resource_types"}, false, 0));
+  CFM_TRY(std::size_t inference, r.choice("inference", {"none", "api_calls", "resource_types"}, Field::optional, 0));
   m.inference = static_cast<Inference>(inference);
-  CFM_TRY(const json::object* resources, r.object("resource_permissions", false));
+  CFM_TRY(const json::object* resources, r.object("resource_permissions", Field::optional));
   if (resources != nullptr) {
     for (const auto& entry : *resources) {
       if (!entry.value().is_array()) {
@@ -344,9 +347,9 @@ Status read_migrate(const ObjectReader& top, Recipe& recipe)
       m.resource_permissions.push_back(std::move(rp));
     }
   }
-  CFM_TRY(m.manual_steps, r.strings("manual_steps", false));
-  CFM_TRY(m.reload, r.strings("reload", false));
-  CFM_TRY(m.min_version, r.string("min_version", false));
+  CFM_TRY(m.manual_steps, r.strings("manual_steps", Field::optional));
+  CFM_TRY(m.reload, r.strings("reload", Field::optional));
+  CFM_TRY(m.min_version, r.string("min_version", Field::optional));
   if (m.mode == Mode::manual && m.manual_steps.empty()) {
     return r.error("mode", "a manual recipe needs 'migrate.manual_steps'");
   }
@@ -369,17 +372,17 @@ Result<Recipe> parse_recipe(std::string_view text, const std::string& origin, st
   CFM_TRY_STATUS(r.only({"schema_version", "id", "name", "reference", "priority", "detect", "migrate"}));
   Recipe recipe;
   recipe.origin = origin;
-  CFM_TRY(std::int64_t version, r.integer("schema_version", true, 1));
+  CFM_TRY(std::int64_t version, r.integer("schema_version", Field::required, 1));
   if (version != 1) {
     return r.error("schema_version", "unsupported schema_version (this cfmigrate reads 1)");
   }
-  CFM_TRY(recipe.id, r.string("id", true));
+  CFM_TRY(recipe.id, r.string("id", Field::required));
   if (!expected_id.empty() && recipe.id != expected_id) {
     return r.error("id", "recipe id must equal its directory name '" + std::string(expected_id) + "'");
   }
-  CFM_TRY(recipe.name, r.string("name", true));
-  CFM_TRY(recipe.reference, r.string("reference", true));
-  CFM_TRY(std::int64_t priority, r.integer("priority", false, 50));
+  CFM_TRY(recipe.name, r.string("name", Field::required));
+  CFM_TRY(recipe.reference, r.string("reference", Field::required));
+  CFM_TRY(std::int64_t priority, r.integer("priority", Field::optional, 50));
   if (priority < 0 || priority > 100) {
     return r.error("priority", "'priority' must be between 0 and 100");
   }

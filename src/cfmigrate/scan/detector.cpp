@@ -1,7 +1,7 @@
 #include <cfmigrate/scan/detector.hpp>
 #include <cfmigrate/util/text.hpp>
 
-#include <cfmigrate/recipe/glob.hpp>
+#include <cfmigrate/util/glob.hpp>
 #include <cfmigrate/scan/settings_extractor.hpp>
 #include <cfmigrate/scan/value_shape.hpp>
 
@@ -49,7 +49,7 @@ class FileMatcher {
 public:
   // Path globs, signals and the lower-cased content are computed only when a setting's name makes
   // a recipe a candidate: most files scanned never need them.
-  FileMatcher(const RecipeIndex& index, const std::string& path, std::string_view content)
+  FileMatcher(const recipe::RecipeIndex& index, const std::string& path, std::string_view content)
     : m_index(index), m_path(path), m_content(content),
       m_path_match(index.recipes().size(), k_unknown), m_signal_match(index.recipes().size(), k_unknown)
   {
@@ -132,7 +132,7 @@ public:
       const auto& recipes = m_index.recipes();
       m_program_code = std::any_of(recipes.begin(), recipes.end(), [&](const recipe::Recipe& r) {
         return std::any_of(r.detect.ignore_paths.begin(), r.detect.ignore_paths.end(),
-                           [&](const std::string& g) { return recipe::glob_match(g, m_path); });
+                           [&](const std::string& g) { return glob_match(g, m_path); });
       }) ? 1 : 0;
     }
     return m_program_code == 1;
@@ -154,7 +154,7 @@ private:
   {
     if (m_path_match[r] == k_unknown) {
       const auto& paths = m_index.recipes()[r].detect.paths;
-      m_path_match[r] = std::any_of(paths.begin(), paths.end(), [&](const std::string& g) { return recipe::glob_match(g, m_path); }) ? 1 : 0;
+      m_path_match[r] = std::any_of(paths.begin(), paths.end(), [&](const std::string& g) { return glob_match(g, m_path); }) ? 1 : 0;
     }
     return m_path_match[r] == 1;
   }
@@ -168,7 +168,7 @@ private:
     return m_signal_match[r] == 1;
   }
 
-  const RecipeIndex& m_index;
+  const recipe::RecipeIndex& m_index;
   const std::string& m_path;
   std::string_view m_content;
   mutable std::string m_lower;
@@ -270,200 +270,252 @@ bool may_matter(std::string_view value)
   return !decoded.empty() && classify_value(decoded).shape != Shape::nothing;
 }
 
-} // namespace
+// What the passes over one file share.
+struct FileView {
+  const recipe::RecipeIndex& index;
+  const std::string& path;
+  std::string_view content;
+  const std::vector<Setting>& settings;
+  FileMatcher& matcher;
+  int generic_script = -1;  // the recipe header-only credentials fall back to, or -1
 
-RecipeIndex::RecipeIndex(const std::vector<recipe::Recipe>& recipes) : m_recipes(recipes)
-{
-  for (const auto& r : m_recipes) {
-    Names n;
-    auto prepare = [&](const std::vector<std::string>& in, std::vector<std::string>& out) {
-      for (const auto& name : in) {
-        out.push_back(r.detect.case_sensitive_names ? name : to_lower(name));
-      }
-    };
-    prepare(r.detect.key_names, n.key);
-    prepare(r.detect.email_names, n.email);
-    prepare(r.detect.token_names, n.token);
-    m_names.push_back(std::move(n));
-  }
-}
+  std::string_view value_of(const Setting& s) const { return content.substr(s.value_span.offset, s.value_span.length); }
+};
 
-int RecipeIndex::find(std::string_view id) const
+// The settings whose value can matter. `assigned` gets the names assigned anywhere in the file (a
+// header's variable may be set by a line not kept); only needed, and only collected, when the
+// file has an X-Auth header.
+std::vector<Setting> relevant_settings(std::string_view content, std::set<std::string, std::less<>>& assigned)
 {
-  for (std::size_t i = 0; i < m_recipes.size(); ++i) {
-    if (m_recipes[i].id == id) {
-      return static_cast<int>(i);
-    }
-  }
-  return -1;
-}
-
-std::vector<Finding> detect(const RecipeIndex& index, const std::string& path, std::string_view content,
-                            DetectStats& stats)
-{
-  std::vector<Finding> findings;
-  // Names assigned anywhere in the file (a header's variable may be set by a line not kept); only
-  // needed, and only collected, when the file has an X-Auth header.
-  std::set<std::string, std::less<>> assigned;
   bool headers = contains_x_auth(content);
-  std::vector<Setting> settings = extract_settings(content, [&](std::string_view name, std::string_view value, Syntax syntax) {
+  return extract_settings(content, [&](std::string_view name, std::string_view value, Syntax syntax) {
     if (headers && syntax != Syntax::header && assigned.find(name) == assigned.end()) {
       assigned.emplace(name);
     }
     return syntax == Syntax::header || may_matter(value);
   });
-  FileMatcher matcher(index, path, content);
-  int generic_script = index.find("generic-script");
+}
 
-  auto value_of = [&](const Setting& s) { return content.substr(s.value_span.offset, s.value_span.length); };
-
-  // Pass 1: variables that feed X-Auth-Key / X-Auth-Email headers become key / e-mail names.
-  std::vector<bool> resolved_header(settings.size(), false);
-  for (std::size_t i = 0; i < settings.size(); ++i) {
-    const Setting& s = settings[i];
+// Pass 1: variables that feed X-Auth-Key / X-Auth-Email headers become key / e-mail names. Returns,
+// per setting, whether it is a header whose variable is assigned in this file.
+std::vector<bool> resolve_header_variables(const FileView& file, const std::set<std::string, std::less<>>& assigned)
+{
+  std::vector<bool> resolved_header(file.settings.size(), false);
+  for (std::size_t i = 0; i < file.settings.size(); ++i) {
+    const Setting& s = file.settings[i];
     if (s.syntax != Syntax::header) {
       continue;
     }
-    if (auto var = header_variable(value_of(s))) {
+    if (auto var = header_variable(file.value_of(s))) {
       bool key = is_header(s, "x-auth-key");
-      matcher.add_dynamic(*var, key ? FileMatcher::Role::key : FileMatcher::Role::email);
+      file.matcher.add_dynamic(*var, key ? FileMatcher::Role::key : FileMatcher::Role::email);
       resolved_header[i] = assigned.find(*var) != assigned.end();
     }
   }
+  return resolved_header;
+}
 
-  // Pass 2: classify every setting.
-  std::set<std::size_t> covered;  // value offsets already reported
-  for (std::size_t i = 0; i < settings.size(); ++i) {
-    const Setting& s = settings[i];
-    std::string_view raw = value_of(s);
-    ValueShape shape = classify_value(raw);
-    Encoding encoding = Encoding::plain;
-    std::string decoded;
-    if (shape.shape == Shape::nothing && raw.size() >= 48) {
-      decoded = decode_base64(raw, 48);
-      while (!decoded.empty() && (decoded.back() == '\n' || decoded.back() == '\r')) {
-        decoded.pop_back();
-      }
-      if (!decoded.empty()) {
-        ValueShape inner = classify_value(decoded);
-        if (inner.shape != Shape::nothing && inner.shape != Shape::reference && inner.shape != Shape::email) {
-          shape = inner;
-          encoding = Encoding::base64;
-        }
-      }
-    }
-    if (shape.shape == Shape::nothing || shape.shape == Shape::email) {
-      continue;
-    }
+// A setting's value as classified: decoded when it is base64 of a credential.
+struct ClassifiedValue {
+  ValueShape shape;
+  Encoding encoding = Encoding::plain;
+  std::string decoded;  // the value to store when encoding is base64
+};
 
-    int key_recipe = matcher.best(s.name, FileMatcher::Role::key);
-    int token_recipe = matcher.best(s.name, FileMatcher::Role::token);
-    bool key_slot = key_recipe >= 0;
-    bool token_slot = token_recipe >= 0;
-    bool cloudflare_slot = matcher.cloudflare_file() && name_has_key_word(s.name);
-    if (shape.shape == Shape::placeholder) {
-      // Counted only where a key or token belongs: "your title here" in a page is no placeholder
-      // for a credential (and the prefilter may then skip files that only have such prose).
-      if (key_slot || token_slot || cloudflare_slot) {
-        ++stats.placeholders;
-      }
-      continue;
-    }
-
-    std::optional<Credential> credential;
-    switch (shape.shape) {
-    case Shape::new_global_key:
-      credential = Credential::global_key;
-      break;
-    case Shape::legacy_hex:
-      if (key_slot || token_slot || cloudflare_slot) {
-        credential = Credential::global_key;  // 37-45 hex is a Global key even in a token slot
-      }
-      break;
-    case Shape::hex40:
-      if (key_slot) {
-        credential = Credential::global_key;
-      } else if (token_slot) {
-        credential = Credential::scoped_token;
-      }
-      break;
-    case Shape::new_token:
-      credential = Credential::scoped_token;
-      break;
-    case Shape::legacy_token:
-      if (key_slot || token_slot) {
-        credential = Credential::scoped_token;
-      }
-      break;
-    case Shape::origin_ca_key:
-      if (key_slot || token_slot || matcher.cloudflare_file()) {
-        credential = Credential::origin_ca_key;
-      }
-      break;
-    case Shape::reference:
-      // A reference in a key slot says where the key must live; headers resolved in this file
-      // are covered by the assignment they point at.
-      if (key_slot && !resolved_header[i] && !matcher.program_code()) {
-        credential = Credential::reference;
-      }
-      break;
-    default:
-      break;
-    }
-    if (!credential) {
-      continue;
-    }
-
-    int program = key_slot ? key_recipe : token_slot ? token_recipe : -1;
-    if (program < 0 && s.syntax == Syntax::header && generic_script >= 0) {
-      program = generic_script;
-    }
-    Finding f;
-    f.path = path;
-    f.program = program >= 0 ? index.recipes()[static_cast<std::size_t>(program)].id : "unknown";
-    f.credential = *credential;
-    f.encoding = encoding;
-    f.setting = s;
-    if (*credential == Credential::reference) {
-      f.reference = shape.reference;
-      f.note = "value comes from " + shape.reference;
-    } else {
-      std::string_view value = encoding == Encoding::base64 ? std::string_view(decoded) : raw;
-      f.value = Secret(value);
-      f.fingerprint = f.value.fingerprint();
-    }
-    covered.insert(s.value_span.offset);
-
-    // Pair the e-mail from the same recipe's e-mail names (same section first, then nearest line).
-    if (program >= 0 && (*credential == Credential::global_key || *credential == Credential::reference)) {
-      const Setting* best = nullptr;
-      auto rank = [&](const Setting& e) {
-        std::uint32_t distance = e.line > s.line ? e.line - s.line : s.line - e.line;
-        return std::make_tuple(e.section == s.section ? 0 : 1, e.state == s.state ? 0 : 1, distance);
-      };
-      for (const auto& e : settings) {
-        bool named = matcher.lists(static_cast<std::size_t>(program), e.name, FileMatcher::Role::email)
-                     || (program == generic_script && matcher.dynamic(e.name, FileMatcher::Role::email))
-                     || (program == generic_script && is_header(e, "x-auth-email"));
-        if (!named) {
-          continue;
-        }
-        if (!email_value(value_of(e)).usable) {
-          continue;
-        }
-        if (best == nullptr || rank(e) < rank(*best)) {
-          best = &e;
-        }
-      }
-      if (best != nullptr) {
-        f.email_setting = *best;
-        f.email = email_value(value_of(*best)).address;
-      }
-    }
-    findings.push_back(std::move(f));
+ClassifiedValue classify_setting_value(std::string_view raw)
+{
+  ClassifiedValue out{classify_value(raw), Encoding::plain, {}};
+  if (out.shape.shape != Shape::nothing || raw.size() < 48) {
+    return out;
   }
+  out.decoded = decode_base64(raw, 48);
+  while (!out.decoded.empty() && (out.decoded.back() == '\n' || out.decoded.back() == '\r')) {
+    out.decoded.pop_back();
+  }
+  if (!out.decoded.empty()) {
+    ValueShape inner = classify_value(out.decoded);
+    if (inner.shape != Shape::nothing && inner.shape != Shape::reference && inner.shape != Shape::email) {
+      out.shape = inner;
+      out.encoding = Encoding::base64;
+    }
+  }
+  return out;
+}
 
-  // Pass 3: new-format Global keys need no name; find those not inside a setting already reported.
+// Which recipes name a setting as a key or a token, and whether a Cloudflare file makes it a slot.
+struct Slots {
+  int key_recipe = -1;
+  int token_recipe = -1;
+  bool cloudflare = false;
+
+  bool key() const { return key_recipe >= 0; }
+  bool token() const { return token_recipe >= 0; }
+  bool any() const { return key() || token() || cloudflare; }
+  int program() const { return key() ? key_recipe : token() ? token_recipe : -1; }
+};
+
+Slots slots_of(const FileMatcher& matcher, const Setting& s)
+{
+  Slots slots;
+  slots.key_recipe = matcher.best(s.name, FileMatcher::Role::key);
+  slots.token_recipe = matcher.best(s.name, FileMatcher::Role::token);
+  slots.cloudflare = matcher.cloudflare_file() && name_has_key_word(s.name);
+  return slots;
+}
+
+// The credential a value of this shape is in these slots, if any.
+std::optional<Credential> credential_of(Shape shape, const Slots& slots, bool resolved_header, const FileMatcher& matcher)
+{
+  switch (shape) {
+  case Shape::new_global_key:
+    return Credential::global_key;
+  case Shape::legacy_hex:
+    if (slots.any()) {
+      return Credential::global_key;  // 37-45 hex is a Global key even in a token slot
+    }
+    break;
+  case Shape::hex40:
+    if (slots.key()) {
+      return Credential::global_key;
+    }
+    if (slots.token()) {
+      return Credential::scoped_token;
+    }
+    break;
+  case Shape::new_token:
+    return Credential::scoped_token;
+  case Shape::legacy_token:
+    if (slots.key() || slots.token()) {
+      return Credential::scoped_token;
+    }
+    break;
+  case Shape::origin_ca_key:
+    if (slots.key() || slots.token() || matcher.cloudflare_file()) {
+      return Credential::origin_ca_key;
+    }
+    break;
+  case Shape::reference:
+    // A reference in a key slot says where the key must live; headers resolved in this file
+    // are covered by the assignment they point at.
+    if (slots.key() && !resolved_header && !matcher.program_code()) {
+      return Credential::reference;
+    }
+    break;
+  default:
+    break;
+  }
+  return std::nullopt;
+}
+
+// Pairs the e-mail from the same recipe's e-mail names (same section first, then nearest line).
+void pair_email(const FileView& file, const Setting& s, int program, Finding& f)
+{
+  const Setting* best = nullptr;
+  auto rank = [&](const Setting& e) {
+    std::uint32_t distance = e.line > s.line ? e.line - s.line : s.line - e.line;
+    return std::make_tuple(e.section == s.section ? 0 : 1, e.state == s.state ? 0 : 1, distance);
+  };
+  bool generic = program == file.generic_script;
+  for (const auto& e : file.settings) {
+    bool named = file.matcher.lists(static_cast<std::size_t>(program), e.name, FileMatcher::Role::email)
+                 || (generic && file.matcher.dynamic(e.name, FileMatcher::Role::email))
+                 || (generic && is_header(e, "x-auth-email"));
+    if (!named) {
+      continue;
+    }
+    if (!email_value(file.value_of(e)).usable) {
+      continue;
+    }
+    if (best == nullptr || rank(e) < rank(*best)) {
+      best = &e;
+    }
+  }
+  if (best != nullptr) {
+    f.email_setting = *best;
+    f.email = email_value(file.value_of(*best)).address;
+  }
+}
+
+Finding make_finding(const FileView& file, const Setting& s, int program, Credential credential,
+                     const ClassifiedValue& value)
+{
+  Finding f;
+  f.path = file.path;
+  f.program = program >= 0 ? file.index.recipes()[static_cast<std::size_t>(program)].id : "unknown";
+  f.credential = credential;
+  f.encoding = value.encoding;
+  f.setting = s;
+  if (credential == Credential::reference) {
+    f.reference = value.shape.reference;
+    f.note = "value comes from " + value.shape.reference;
+  } else {
+    std::string_view stored = value.encoding == Encoding::base64 ? std::string_view(value.decoded) : file.value_of(s);
+    f.value = Secret(stored);
+    f.fingerprint = f.value.fingerprint();
+  }
+  if (program >= 0 && (credential == Credential::global_key || credential == Credential::reference)) {
+    pair_email(file, s, program, f);
+  }
+  return f;
+}
+
+// Pass 2 for one setting: its finding, if its value is a credential where one belongs.
+std::optional<Finding> detect_in_setting(const FileView& file, const Setting& s, bool resolved_header,
+                                         DetectStats& stats)
+{
+  ClassifiedValue value = classify_setting_value(file.value_of(s));
+  if (value.shape.shape == Shape::nothing || value.shape.shape == Shape::email) {
+    return std::nullopt;
+  }
+  Slots slots = slots_of(file.matcher, s);
+  if (value.shape.shape == Shape::placeholder) {
+    // Counted only where a key or token belongs: "your title here" in a page is no placeholder
+    // for a credential (and the prefilter may then skip files that only have such prose).
+    if (slots.any()) {
+      ++stats.placeholders;
+    }
+    return std::nullopt;
+  }
+  std::optional<Credential> credential = credential_of(value.shape.shape, slots, resolved_header, file.matcher);
+  if (!credential) {
+    return std::nullopt;
+  }
+  int program = slots.program();
+  if (program < 0 && s.syntax == Syntax::header && file.generic_script >= 0) {
+    program = file.generic_script;
+  }
+  return make_finding(file, s, program, *credential, value);
+}
+
+// A new-format Global key at `at` outside any setting: located by its line and comment state.
+Finding bare_key_finding(const std::string& path, std::string_view content, std::size_t at)
+{
+  std::size_t line_start = content.rfind('\n', at);
+  line_start = line_start == std::string_view::npos ? 0 : line_start + 1;
+  std::size_t line_end = content.find('\n', at);
+  std::size_t next = line_end == std::string_view::npos ? content.size() : line_end + 1;
+  Finding f;
+  f.path = path;
+  f.program = "unknown";
+  f.credential = Credential::global_key;
+  f.setting.syntax = Syntax::bare;
+  f.setting.value_span = {at, 52};
+  f.setting.line_span = {line_start, next - line_start};
+  f.setting.line = static_cast<std::uint32_t>(std::count(content.begin(), content.begin() + static_cast<std::ptrdiff_t>(at), '\n') + 1);
+  f.setting.column = static_cast<std::uint32_t>(at - line_start + 1);
+  std::string_view line = content.substr(line_start, at - line_start);
+  std::size_t first = line.find_first_not_of(" \t");
+  if (first != std::string_view::npos && (line[first] == '#' || line[first] == ';' || line.substr(first).starts_with("//"))) {
+    f.setting.state = State::commented;
+  }
+  f.value = Secret(content.substr(at, 52));
+  f.fingerprint = f.value.fingerprint();
+  return f;
+}
+
+// Pass 3: new-format Global keys need no name; adds those not inside a setting already reported.
+void add_bare_new_keys(const std::string& path, std::string_view content, std::vector<Finding>& findings)
+{
   for (std::size_t at = content.find("cfk_"); at != std::string_view::npos; at = content.find("cfk_", at + 4)) {
     if (at > 0 && is_alnum(content[at - 1])) {
       continue;
@@ -471,39 +523,36 @@ std::vector<Finding> detect(const RecipeIndex& index, const std::string& path, s
     if (at + 52 > content.size() || (at + 52 < content.size() && is_alnum(content[at + 52]))) {
       continue;
     }
-    std::string_view candidate = content.substr(at, 52);
-    if (classify_value(candidate).shape != Shape::new_global_key) {
+    if (classify_value(content.substr(at, 52)).shape != Shape::new_global_key) {
       continue;
     }
     bool inside = std::any_of(findings.begin(), findings.end(), [&](const Finding& f) {
       return at >= f.setting.value_span.offset && at < f.setting.value_span.end();
     });
-    if (inside) {
-      continue;
+    if (!inside) {
+      findings.push_back(bare_key_finding(path, content, at));
     }
-    // Locate line and comment state from the extractor's view of the same line, if any.
-    std::size_t line_start = content.rfind('\n', at);
-    line_start = line_start == std::string_view::npos ? 0 : line_start + 1;
-    std::size_t line_end = content.find('\n', at);
-    std::size_t next = line_end == std::string_view::npos ? content.size() : line_end + 1;
-    Finding f;
-    f.path = path;
-    f.program = "unknown";
-    f.credential = Credential::global_key;
-    f.setting.syntax = Syntax::bare;
-    f.setting.value_span = {at, 52};
-    f.setting.line_span = {line_start, next - line_start};
-    f.setting.line = static_cast<std::uint32_t>(std::count(content.begin(), content.begin() + static_cast<std::ptrdiff_t>(at), '\n') + 1);
-    f.setting.column = static_cast<std::uint32_t>(at - line_start + 1);
-    std::string_view line = content.substr(line_start, at - line_start);
-    std::size_t first = line.find_first_not_of(" \t");
-    if (first != std::string_view::npos && (line[first] == '#' || line[first] == ';' || line.substr(first).starts_with("//"))) {
-      f.setting.state = State::commented;
-    }
-    f.value = Secret(candidate);
-    f.fingerprint = f.value.fingerprint();
-    findings.push_back(std::move(f));
   }
+}
+
+} // namespace
+
+std::vector<Finding> detect(const recipe::RecipeIndex& index, const std::string& path, std::string_view content,
+                            DetectStats& stats)
+{
+  std::set<std::string, std::less<>> assigned;
+  std::vector<Setting> settings = relevant_settings(content, assigned);
+  FileMatcher matcher(index, path, content);
+  const FileView file{index, path, content, settings, matcher, index.find("generic-script")};
+  std::vector<bool> resolved_header = resolve_header_variables(file, assigned);
+
+  std::vector<Finding> findings;
+  for (std::size_t i = 0; i < settings.size(); ++i) {
+    if (std::optional<Finding> f = detect_in_setting(file, settings[i], resolved_header[i], stats)) {
+      findings.push_back(std::move(*f));
+    }
+  }
+  add_bare_new_keys(path, content, findings);
   std::sort(findings.begin(), findings.end(),
             [](const Finding& a, const Finding& b) { return a.setting.value_span.offset < b.setting.value_span.offset; });
   return findings;

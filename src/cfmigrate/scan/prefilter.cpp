@@ -1,6 +1,6 @@
 #include <cfmigrate/scan/prefilter.hpp>
 
-#include <cfmigrate/recipe/glob.hpp>
+#include <cfmigrate/util/glob.hpp>
 #include <cfmigrate/scan/detector.hpp>
 #include <cfmigrate/util/text.hpp>
 
@@ -60,7 +60,7 @@ struct Prefilter::Tables {
   Prefilter::Engine engine = Prefilter::Engine::scalar;
 };
 
-Prefilter::Prefilter(const RecipeIndex& index, Engine engine) : m_tables(std::make_unique<Tables>())
+Prefilter::Prefilter(const recipe::RecipeIndex& index, Engine engine) : m_tables(std::make_unique<Tables>())
 {
   std::vector<std::string> needles;
   for (std::string_view s : k_context_free) {
@@ -363,7 +363,7 @@ bool Prefilter::path_may_matter(std::string_view reported_path) const
   return std::any_of(m_globs.begin(), m_globs.end(), [&](const PathGlobs& g) {
     return reported_path.find(g.literal) != std::string_view::npos
            && std::any_of(g.patterns.begin(), g.patterns.end(),
-                          [&](const std::string& pattern) { return recipe::glob_match(pattern, reported_path); });
+                          [&](const std::string& pattern) { return glob_match(pattern, reported_path); });
   });
 }
 

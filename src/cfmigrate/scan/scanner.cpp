@@ -103,6 +103,191 @@ std::optional<std::string> follow_named_symlink(const std::string& root, std::st
   return std::nullopt;
 }
 
+// The reported form of a requested path: absolute, normal, no trailing '/'.
+std::string reported_form(const std::filesystem::path& root, const std::string& requested)
+{
+  if (root == "/") {
+    // No --root: relative paths are relative to the working directory, as users expect.
+    std::error_code ec;
+    return normalise_reported(std::filesystem::absolute(requested, ec).string());
+  }
+  return normalise_reported(requested.starts_with('/') ? requested : "/" + requested);
+}
+
+// The places to walk: the requested paths (or the default places) as the scanned system sees
+// them, named symlinks followed. Records them in report.paths, and explicit paths that do not
+// exist in report.problems.
+std::vector<WalkRoot> walk_roots(const std::filesystem::path& root, const ScanOptions& options, ScanReport& report)
+{
+  bool explicit_paths = !options.paths.empty();
+  const std::vector<std::string>& requested = explicit_paths ? options.paths : default_scan_paths();
+  for (const auto& p : requested) {
+    std::string reported = reported_form(root, p);
+    int error = 0;
+    std::optional<std::string> target = follow_named_symlink(root.string(), reported, error);
+    if (!target) {
+      if (explicit_paths) {
+        report.problems.push_back({reported, std::strerror(error)});
+      }
+      continue;  // default places that do not exist on this system are not problems
+    }
+    report.paths.push_back(*target);
+  }
+  // A place named twice, or inside another named place, is walked once: its findings would
+  // otherwise be reported twice.
+  std::sort(report.paths.begin(), report.paths.end());
+  std::vector<std::string> distinct;
+  std::vector<WalkRoot> roots;
+  for (const auto& path : report.paths) {
+    bool inside = std::any_of(distinct.begin(), distinct.end(), [&](const std::string& outer) {
+      return path == outer || outer == "/" || path.starts_with(outer + "/");
+    });
+    if (!inside) {
+      distinct.push_back(path);
+      roots.push_back({real_path(root.string(), path), path});
+    }
+  }
+  report.paths = std::move(distinct);
+  return roots;
+}
+
+// One walk over the roots: a state per walking thread, the prefilter, and the large files that
+// wait for their turn.
+class ScanRun {
+public:
+  ScanRun(const recipe::RecipeIndex& index, const ScanOptions& options, const ProgressCallback& progress)
+    : m_index(index), m_progress(progress), m_walk_options{options.excludes, options.threads}, m_prefilter(index)
+  {
+    unsigned threads = walk_threads(m_walk_options);
+    for (unsigned t = 0; t < threads; ++t) {
+      m_states.push_back(std::make_unique<ThreadState>(options.size_cap));
+    }
+  }
+
+  // Walks the roots; unreadable places go to report.problems.
+  void walk_all(const std::vector<WalkRoot>& roots, ScanReport& report)
+  {
+    std::mutex error_mutex;
+    auto on_file = [this](unsigned t, const WalkFile& file) { visit(*m_states[t], file); };
+    auto on_error = [&](const std::string& reported, int error_number) {
+      std::lock_guard lock(error_mutex);
+      report.problems.push_back({reported, std::strerror(error_number)});
+    };
+    walk(roots, m_walk_options, on_file, on_error, m_counters);
+    // One at a time on thread 0's state (every walker has finished): two threads each holding a log
+    // of up to 16 MiB would double the peak memory.
+    for (const auto& f : m_large_files) {
+      scan_large(*m_states[0], f.real_path, f.reported_path);
+    }
+  }
+
+  // Adds every thread's findings, problems and counts to the report.
+  void merge_into(ScanReport& report)
+  {
+    for (auto& state : m_states) {
+      std::move(state->findings.begin(), state->findings.end(), std::back_inserter(report.findings));
+      std::move(state->problems.begin(), state->problems.end(), std::back_inserter(report.problems));
+      report.files_scanned += state->files;
+      report.bytes_scanned += state->bytes;
+      report.skipped_binary += state->binary;
+      report.skipped_too_large += state->too_large;
+      report.skipped_special += state->special;
+      report.placeholders += state->stats.placeholders;
+    }
+    report.directories = m_counters.directories;
+    report.skipped_symlinks = m_counters.skipped_symlinks;
+    report.skipped_other_filesystem = m_counters.skipped_other_filesystem;
+    report.skipped_excluded = m_counters.skipped_excluded;
+    report.skipped_special += m_counters.skipped_special;
+    report.skipped_heavy_dirs = m_counters.skipped_heavy_dirs;
+  }
+
+private:
+  // One file the walk found, on its walking thread.
+  void visit(ThreadState& state, const WalkFile& file)
+  {
+    std::size_t seen = m_files_seen.fetch_add(1, std::memory_order_relaxed) + 1;
+    if (m_progress && seen % 1024 == 0) {
+      m_progress(seen);
+    }
+    Result<std::size_t> size = state.source.open(file.dir_fd, file.name);
+    if (!size) {
+      state.problems.push_back({file.reported_path, size.error().message()});
+      return;
+    }
+    if (*size <= k_large_file) {
+      scan_whole(state, file.reported_path);
+      return;
+    }
+    scan_in_pieces(state, file);
+  }
+
+  // Reads the file `state.source` has open whole, prefilters it and runs the detector.
+  void scan_whole(ThreadState& state, const std::string& reported)
+  {
+    Result<ReadOutcome> outcome = state.source.read();
+    if (!count_outcome(state, reported, outcome)) {
+      return;
+    }
+    std::string_view content = state.source.content();
+    ++state.files;
+    state.bytes += content.size();
+    if (!m_prefilter.may_matter(reported, content)) {
+      return;
+    }
+    std::vector<Finding> found = detect(m_index, reported, content, state.stats);
+    std::move(found.begin(), found.end(), std::back_inserter(state.findings));
+  }
+
+  // A large file: prefiltered in pieces; read whole only if it passes (few logs do).
+  void scan_in_pieces(ThreadState& state, const WalkFile& file)
+  {
+    Prefilter::PieceState piece_state;
+    Result<ReadOutcome> outcome = state.source.stream(k_piece, m_prefilter.overlap(), [&](std::string_view piece) {
+      return m_prefilter.piece_may_matter(file.reported_path, piece, piece_state);
+    });
+    if (!count_outcome(state, file.reported_path, outcome)) {
+      return;
+    }
+    if (!state.source.stopped()) {
+      ++state.files;
+      state.bytes += state.source.streamed();
+      return;
+    }
+    // One large file in memory at a time: now, from the descriptor the pieces came from, if no
+    // other thread holds one; else after the walk, opened again by path.
+    if (std::unique_lock slot(m_large_slot, std::try_to_lock); slot.owns_lock()) {
+      scan_whole(state, file.reported_path);
+      state.source.shrink();
+      return;
+    }
+    std::lock_guard lock(m_large_mutex);
+    m_large_files.push_back({file.real_path, file.reported_path});
+  }
+
+  // Reopens a large file by path and scans it whole, then gives its buffer back.
+  void scan_large(ThreadState& state, const std::string& real, const std::string& reported)
+  {
+    if (Result<std::size_t> opened = state.source.open(AT_FDCWD, real.c_str()); !opened) {
+      state.problems.push_back({reported, opened.error().message()});
+      return;
+    }
+    scan_whole(state, reported);
+    state.source.shrink();
+  }
+
+  const recipe::RecipeIndex& m_index;
+  const ProgressCallback& m_progress;
+  WalkOptions m_walk_options;
+  const Prefilter m_prefilter;
+  std::vector<std::unique_ptr<ThreadState>> m_states;
+  std::atomic<std::size_t> m_files_seen{0};
+  WalkCounters m_counters;
+  std::mutex m_large_slot;   // held while a thread has a large file in memory
+  std::mutex m_large_mutex;  // guards m_large_files
+  std::vector<LargeFile> m_large_files;
+};
+
 } // namespace
 
 const std::vector<std::string>& default_scan_paths()
@@ -120,7 +305,7 @@ std::size_t ScanReport::global_keys() const
                                                 [](const Finding& f) { return f.credential == Credential::global_key; }));
 }
 
-Result<ScanReport> run_scan(const RecipeIndex& index, const ScanOptions& options, const ProgressCallback& progress)
+Result<ScanReport> run_scan(const recipe::RecipeIndex& index, const ScanOptions& options, const ProgressCallback& progress)
 {
   std::error_code ec;
   std::filesystem::path root = std::filesystem::canonical(options.root.empty() ? "/" : options.root, ec);
@@ -129,146 +314,11 @@ Result<ScanReport> run_scan(const RecipeIndex& index, const ScanOptions& options
   }
   ScanReport report;
   report.root = root.string();
-  bool explicit_paths = !options.paths.empty();
-  const std::vector<std::string>& requested = explicit_paths ? options.paths : default_scan_paths();
+  std::vector<WalkRoot> roots = walk_roots(root, options, report);
 
-  std::vector<WalkRoot> roots;
-  for (const auto& p : requested) {
-    std::string reported;
-    if (root == "/") {
-      // No --root: relative paths are relative to the working directory, as users expect.
-      reported = normalise_reported(std::filesystem::absolute(p, ec).string());
-    } else {
-      reported = normalise_reported(p.starts_with('/') ? p : "/" + p);
-    }
-    int error = 0;
-    std::optional<std::string> target = follow_named_symlink(root.string(), reported, error);
-    if (!target) {
-      if (explicit_paths) {
-        report.problems.push_back({reported, std::strerror(error)});
-      }
-      continue;  // default places that do not exist on this system are not problems
-    }
-    report.paths.push_back(*target);
-  }
-  // A place named twice, or inside another named place, is walked once: its findings would
-  // otherwise be reported twice.
-  std::sort(report.paths.begin(), report.paths.end());
-  std::vector<std::string> distinct;
-  for (const auto& path : report.paths) {
-    bool inside = std::any_of(distinct.begin(), distinct.end(), [&](const std::string& outer) {
-      return path == outer || outer == "/" || path.starts_with(outer + "/");
-    });
-    if (!inside) {
-      distinct.push_back(path);
-      roots.push_back({real_path(root.string(), path), path});
-    }
-  }
-  report.paths = std::move(distinct);
-
-  WalkOptions walk_options{options.excludes, options.threads};
-  unsigned threads = walk_threads(walk_options);
-  std::vector<std::unique_ptr<ThreadState>> states;
-  for (unsigned t = 0; t < threads; ++t) {
-    states.push_back(std::make_unique<ThreadState>(options.size_cap));
-  }
-  std::mutex error_mutex;
-  std::atomic<std::size_t> files_seen{0};
-  WalkCounters counters;
-
-  const Prefilter prefilter(index);
-  // Reads the file `state.source` has open whole, prefilters it and runs the detector.
-  auto scan_whole = [&](ThreadState& state, const std::string& reported) {
-    Result<ReadOutcome> outcome = state.source.read();
-    if (!count_outcome(state, reported, outcome)) {
-      return;
-    }
-    std::string_view content = state.source.content();
-    ++state.files;
-    state.bytes += content.size();
-    if (!prefilter.may_matter(reported, content)) {
-      return;
-    }
-    std::vector<Finding> found = detect(index, reported, content, state.stats);
-    std::move(found.begin(), found.end(), std::back_inserter(state.findings));
-  };
-  // Reopens a large file by path and scans it whole, then gives its buffer back.
-  auto scan_large = [&](ThreadState& state, const std::string& real, const std::string& reported) {
-    if (Result<std::size_t> opened = state.source.open(AT_FDCWD, real.c_str()); !opened) {
-      state.problems.push_back({reported, opened.error().message()});
-      return;
-    }
-    scan_whole(state, reported);
-    state.source.shrink();
-  };
-  std::mutex large_slot;   // held while a thread has a large file in memory
-  std::mutex large_mutex;  // guards large_files
-  std::vector<LargeFile> large_files;
-  auto on_file = [&](unsigned t, const WalkFile& file) {
-    ThreadState& state = *states[t];
-    std::size_t seen = files_seen.fetch_add(1, std::memory_order_relaxed) + 1;
-    if (progress && seen % 1024 == 0) {
-      progress(seen);
-    }
-    Result<std::size_t> size = state.source.open(file.dir_fd, file.name);
-    if (!size) {
-      state.problems.push_back({file.reported_path, size.error().message()});
-      return;
-    }
-    if (*size <= k_large_file) {
-      scan_whole(state, file.reported_path);
-      return;
-    }
-    // Prefiltered in pieces; read whole only if it passes (few logs do).
-    Prefilter::PieceState piece_state;
-    Result<ReadOutcome> outcome = state.source.stream(k_piece, prefilter.overlap(), [&](std::string_view piece) {
-      return prefilter.piece_may_matter(file.reported_path, piece, piece_state);
-    });
-    if (!count_outcome(state, file.reported_path, outcome)) {
-      return;
-    }
-    if (!state.source.stopped()) {
-      ++state.files;
-      state.bytes += state.source.streamed();
-      return;
-    }
-    // One large file in memory at a time: now, from the descriptor the pieces came from, if no
-    // other thread holds one; else after the walk, opened again by path.
-    if (std::unique_lock slot(large_slot, std::try_to_lock); slot.owns_lock()) {
-      scan_whole(state, file.reported_path);
-      state.source.shrink();
-      return;
-    }
-    std::lock_guard lock(large_mutex);
-    large_files.push_back({file.real_path, file.reported_path});
-  };
-  auto on_error = [&](const std::string& reported, int error_number) {
-    std::lock_guard lock(error_mutex);
-    report.problems.push_back({reported, std::strerror(error_number)});
-  };
-  walk(roots, walk_options, on_file, on_error, counters);
-  // One at a time on thread 0's state (every walker has finished): two threads each holding a log
-  // of up to 16 MiB would double the peak memory.
-  for (const auto& f : large_files) {
-    scan_large(*states[0], f.real_path, f.reported_path);
-  }
-
-  for (auto& state : states) {
-    std::move(state->findings.begin(), state->findings.end(), std::back_inserter(report.findings));
-    std::move(state->problems.begin(), state->problems.end(), std::back_inserter(report.problems));
-    report.files_scanned += state->files;
-    report.bytes_scanned += state->bytes;
-    report.skipped_binary += state->binary;
-    report.skipped_too_large += state->too_large;
-    report.skipped_special += state->special;
-    report.placeholders += state->stats.placeholders;
-  }
-  report.directories = counters.directories;
-  report.skipped_symlinks = counters.skipped_symlinks;
-  report.skipped_other_filesystem = counters.skipped_other_filesystem;
-  report.skipped_excluded = counters.skipped_excluded;
-  report.skipped_special += counters.skipped_special;
-  report.skipped_heavy_dirs = counters.skipped_heavy_dirs;
+  ScanRun run(index, options, progress);
+  run.walk_all(roots, report);
+  run.merge_into(report);
   std::sort(report.findings.begin(), report.findings.end(), [](const Finding& a, const Finding& b) {
     return std::tie(a.path, a.setting.value_span.offset) < std::tie(b.path, b.setting.value_span.offset);
   });

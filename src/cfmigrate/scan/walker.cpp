@@ -1,6 +1,6 @@
 #include <cfmigrate/scan/walker.hpp>
 
-#include <cfmigrate/recipe/glob.hpp>
+#include <cfmigrate/util/glob.hpp>
 
 #include <algorithm>
 #include <condition_variable>
@@ -68,7 +68,7 @@ private:
 bool excluded(const WalkOptions& options, const std::string& reported)
 {
   return std::any_of(options.excludes.begin(), options.excludes.end(),
-                     [&](const std::string& g) { return recipe::glob_match(g, reported); });
+                     [&](const std::string& g) { return glob_match(g, reported); });
 }
 
 bool heavy_directory(const std::string& reported, std::string_view name)

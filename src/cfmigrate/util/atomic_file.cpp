@@ -45,11 +45,6 @@ std::string errno_text(int err)
   return std::strerror(err);
 }
 
-bool is_xattr_unsupported(int err)
-{
-  return err == ENOTSUP || err == EOPNOTSUPP;
-}
-
 std::string temp_prefix_for(const std::string& name)
 {
   std::string prefix = ".";
@@ -152,71 +147,6 @@ Result<Resolved> resolve(const std::string& path)
   return out;
 }
 
-// Calls list (size query then fill) until the buffer is big enough.
-template<typename Fn>
-Result<std::string> read_sized(Fn&& fn, const std::string& path, const char* what)
-{
-  for (int attempt = 0; attempt < 8; ++attempt) {
-    const ssize_t needed = fn(nullptr, 0);
-    if (needed < 0) {
-      return make_error(ErrorCode::io, std::string(what) + ": " + errno_text(errno), path);
-    }
-    std::string buffer(static_cast<std::size_t>(needed), '\0');
-    if (needed == 0) {
-      return buffer;
-    }
-    const ssize_t got = fn(buffer.data(), buffer.size());
-    if (got >= 0) {
-      buffer.resize(static_cast<std::size_t>(got));
-      return buffer;
-    }
-    if (errno != ERANGE) {
-      return make_error(ErrorCode::io, std::string(what) + ": " + errno_text(errno), path);
-    }
-  }
-  return make_error(ErrorCode::io, std::string(what) + ": keeps changing size", path);
-}
-
-template<typename ListFn, typename GetFn>
-Result<std::vector<Xattr>> read_xattrs(ListFn&& list, GetFn&& get, const std::string& path)
-{
-  std::vector<Xattr> out;
-  const ssize_t probe = list(nullptr, 0);
-  if (probe < 0 && is_xattr_unsupported(errno)) {
-    return out;
-  }
-  CFM_TRY(std::string names, read_sized(list, path, "cannot list extended attributes"));
-  std::size_t pos = 0;
-  while (pos < names.size()) {
-    const std::size_t end = names.find('\0', pos);
-    const std::string name = names.substr(pos, (end == std::string::npos ? names.size() : end) - pos);
-    pos = end == std::string::npos ? names.size() : end + 1;
-    if (name.empty()) {
-      continue;
-    }
-    auto value = read_sized([&](char* buf, std::size_t size) { return get(name.c_str(), buf, size); },
-                            path, "cannot read extended attribute");
-    if (!value) {
-      if (errno == ENODATA) {
-        continue; // removed between list and get
-      }
-      return value.error();
-    }
-    out.push_back(Xattr{name, std::move(*value)});
-  }
-  std::sort(out.begin(), out.end(), [](const Xattr& a, const Xattr& b) { return a.name < b.name; });
-  return out;
-}
-
-FileAttributes attributes_from_stat(const struct stat& st)
-{
-  FileAttributes a;
-  a.mode = static_cast<std::uint32_t>(st.st_mode & 07777);
-  a.uid = static_cast<std::uint32_t>(st.st_uid);
-  a.gid = static_cast<std::uint32_t>(st.st_gid);
-  return a;
-}
-
 class FdGuard {
 public:
   explicit FdGuard(int fd) : m_fd(fd) {}
@@ -235,39 +165,6 @@ private:
 };
 
 } // namespace
-
-Result<FileAttributes> read_file_attributes(const std::string& path)
-{
-  struct stat st {};
-  if (::lstat(path.c_str(), &st) != 0) {
-    const int err = errno;
-    return make_error(err == ENOENT ? ErrorCode::not_found : ErrorCode::io,
-                      "cannot stat: " + errno_text(err), path);
-  }
-  FileAttributes a = attributes_from_stat(st);
-  CFM_TRY(a.xattrs,
-          read_xattrs([&](char* buf, std::size_t size) { return ::llistxattr(path.c_str(), buf, size); },
-                      [&](const char* name, char* buf, std::size_t size) {
-                        return ::lgetxattr(path.c_str(), name, buf, size);
-                      },
-                      path));
-  return a;
-}
-
-Result<FileAttributes> read_file_attributes(int fd, const std::string& path_for_errors)
-{
-  struct stat st {};
-  if (::fstat(fd, &st) != 0) {
-    return make_error(ErrorCode::io, "cannot stat: " + errno_text(errno), path_for_errors);
-  }
-  FileAttributes a = attributes_from_stat(st);
-  CFM_TRY(a.xattrs, read_xattrs([&](char* buf, std::size_t size) { return ::flistxattr(fd, buf, size); },
-                                [&](const char* name, char* buf, std::size_t size) {
-                                  return ::fgetxattr(fd, name, buf, size);
-                                },
-                                path_for_errors));
-  return a;
-}
 
 // ---- AtomicFile -------------------------------------------------------------------------------
 
@@ -351,6 +248,7 @@ AtomicFile::AtomicFile(AtomicFile&& other) noexcept
     m_dir_fd(std::exchange(other.m_dir_fd, -1)),
     m_fd(std::exchange(other.m_fd, -1)),
     m_target_existed(other.m_target_existed),
+    m_exchanged(other.m_exchanged),
     m_failed(other.m_failed),
     m_committed(other.m_committed)
 {
@@ -436,7 +334,21 @@ Status AtomicFile::commit()
   if (m_failed || m_committed || m_fd < 0) {
     return make_error(ErrorCode::internal, "commit on an AtomicFile that is closed or failed", m_requested);
   }
+  CFM_TRY_STATUS(copy_attributes());
+  CFM_TRY_STATUS(sync_temp());
+  CFM_TRY_STATUS(rename_over_target());
+  if (m_exchanged) {
+    CFM_TRY_STATUS(check_exchanged_original());
+  } else {
+    m_temp_name.clear(); // consumed by the rename
+  }
+  CFM_TRY_STATUS(sync_directory());
+  m_committed = true;
+  return remove_previous_content();
+}
 
+Status AtomicFile::copy_attributes()
+{
   // Owner first: chown clears set-id bits and security.capability, which the later steps set.
   CFM_TRY_STATUS(inject(AtomicStep::set_owner));
   struct stat st {};
@@ -463,7 +375,11 @@ Status AtomicFile::commit()
   if (::fchmod(m_fd, static_cast<mode_t>(m_attributes.mode & 07777)) != 0) {
     return fail_step(AtomicStep::set_mode, errno);
   }
+  return {};
+}
 
+Status AtomicFile::sync_temp()
+{
   CFM_TRY_STATUS(inject(AtomicStep::fsync_file));
   if (::fsync(m_fd) != 0) {
     return fail_step(AtomicStep::fsync_file, errno);
@@ -472,100 +388,112 @@ Status AtomicFile::commit()
   if (::close(fd) != 0 && errno != EINTR) {
     return fail_step(AtomicStep::fsync_file, errno);
   }
+  return {};
+}
 
+Status AtomicFile::rename_over_target()
+{
   CFM_TRY_STATUS(inject(AtomicStep::rename));
-  bool exchanged = false;
   if (m_target_existed) {
     if (::renameat2(m_dir_fd, m_temp_name.c_str(), m_dir_fd, m_target_name.c_str(), RENAME_EXCHANGE) == 0) {
-      exchanged = true;
+      m_exchanged = true;
     } else if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP) {
       return fail_step(AtomicStep::rename, errno);
     } else if (::renameat(m_dir_fd, m_temp_name.c_str(), m_dir_fd, m_target_name.c_str()) != 0) {
       return fail_step(AtomicStep::rename, errno);
     }
-  } else {
-    int rc = ::renameat2(m_dir_fd, m_temp_name.c_str(), m_dir_fd, m_target_name.c_str(), RENAME_NOREPLACE);
-    if (rc != 0 && (errno == EINVAL || errno == ENOSYS || errno == ENOTSUP)) {
-      rc = ::renameat(m_dir_fd, m_temp_name.c_str(), m_dir_fd, m_target_name.c_str());
-    }
-    if (rc != 0) {
-      if (errno == EEXIST) {
-        discard();
-        m_failed = true;
-        return make_error(ErrorCode::conflict, "the file appeared while it was being created; not changed",
-                          m_requested);
-      }
-      return fail_step(AtomicStep::rename, errno);
-    }
+    return {};
   }
-
-  // Puts the original back after an exchange; false if that failed too.
-  auto undo_exchange = [this]() {
-    return ::renameat2(m_dir_fd, m_temp_name.c_str(), m_dir_fd, m_target_name.c_str(), RENAME_EXCHANGE) == 0;
-  };
-  auto undo_failed = [this](const std::string& why) {
-    // The temp name now holds the original content: never delete it.
-    const std::string left_at = m_temp;
-    m_temp_name.clear();
-    discard();
-    m_failed = true;
-    return make_error(ErrorCode::io,
-                      why + "; undoing the rename failed too: the new content is in place and the "
-                              "previous content is at "
-                        + left_at,
-                      m_requested);
-  };
-
-  if (exchanged) {
-    // The previous content must be the inode we snapshotted; otherwise someone replaced the file
-    // after open() and we would be discarding their write.
-    struct stat old_st {};
-    if (::fstatat(m_dir_fd, m_temp_name.c_str(), &old_st, AT_SYMLINK_NOFOLLOW) != 0
-        || static_cast<std::uint64_t>(old_st.st_dev) != m_target_dev
-        || static_cast<std::uint64_t>(old_st.st_ino) != m_target_ino) {
-      if (!undo_exchange()) {
-        return undo_failed("the file was replaced by someone else during the rewrite");
-      }
+  int rc = ::renameat2(m_dir_fd, m_temp_name.c_str(), m_dir_fd, m_target_name.c_str(), RENAME_NOREPLACE);
+  if (rc != 0 && (errno == EINVAL || errno == ENOSYS || errno == ENOTSUP)) {
+    rc = ::renameat(m_dir_fd, m_temp_name.c_str(), m_dir_fd, m_target_name.c_str());
+  }
+  if (rc != 0) {
+    if (errno == EEXIST) {
       discard();
       m_failed = true;
-      return make_error(ErrorCode::conflict,
-                        "the file was replaced by someone else during the rewrite; not changed", m_requested);
+      return make_error(ErrorCode::conflict, "the file appeared while it was being created; not changed",
+                        m_requested);
     }
-  } else {
-    m_temp_name.clear(); // consumed by the rename
+    return fail_step(AtomicStep::rename, errno);
   }
+  return {};
+}
 
+bool AtomicFile::undo_exchange()
+{
+  return ::renameat2(m_dir_fd, m_temp_name.c_str(), m_dir_fd, m_target_name.c_str(), RENAME_EXCHANGE) == 0;
+}
+
+Status AtomicFile::undo_failed(const std::string& why)
+{
+  // The temp name now holds the original content: never delete it.
+  const std::string left_at = m_temp;
+  m_temp_name.clear();
+  discard();
+  m_failed = true;
+  return make_error(ErrorCode::io,
+                    why + "; undoing the rename failed too: the new content is in place and the "
+                          "previous content is at "
+                      + left_at,
+                    m_requested);
+}
+
+Status AtomicFile::check_exchanged_original()
+{
+  // The previous content must be the inode we snapshotted; otherwise someone replaced the file
+  // after open() and we would be discarding their write.
+  struct stat old_st {};
+  if (::fstatat(m_dir_fd, m_temp_name.c_str(), &old_st, AT_SYMLINK_NOFOLLOW) == 0
+      && static_cast<std::uint64_t>(old_st.st_dev) == m_target_dev
+      && static_cast<std::uint64_t>(old_st.st_ino) == m_target_ino) {
+    return {};
+  }
+  if (!undo_exchange()) {
+    return undo_failed("the file was replaced by someone else during the rewrite");
+  }
+  discard();
+  m_failed = true;
+  return make_error(ErrorCode::conflict, "the file was replaced by someone else during the rewrite; not changed",
+                    m_requested);
+}
+
+Status AtomicFile::sync_directory()
+{
   Status injected = inject_keep(AtomicStep::fsync_dir);
   const int dir_err = !injected ? EIO : (::fsync(m_dir_fd) != 0 ? errno : 0);
-  if (dir_err != 0) {
-    const std::string why = std::string("atomic replace failed at step 'fsync directory': ")
-                            + (!injected ? injected.error().message() : errno_text(dir_err));
-    if (exchanged) {
-      if (!undo_exchange()) {
-        return undo_failed(why);
-      }
-      ::fsync(m_dir_fd);
-      discard(); // removes the new content, now under the temp name
-      m_failed = true;
-      return make_error(ErrorCode::io, why + "; the original was put back", m_requested);
+  if (dir_err == 0) {
+    return {};
+  }
+  const std::string why = std::string("atomic replace failed at step 'fsync directory': ")
+                          + (!injected ? injected.error().message() : errno_text(dir_err));
+  if (m_exchanged) {
+    if (!undo_exchange()) {
+      return undo_failed(why);
     }
-    if (!m_target_existed) {
-      ::unlinkat(m_dir_fd, m_target_name.c_str(), 0);
-      ::fsync(m_dir_fd);
-      discard();
-      m_failed = true;
-      return make_error(ErrorCode::io, why + "; the new file was removed", m_requested);
-    }
+    ::fsync(m_dir_fd);
+    discard(); // removes the new content, now under the temp name
+    m_failed = true;
+    return make_error(ErrorCode::io, why + "; the original was put back", m_requested);
+  }
+  if (!m_target_existed) {
+    ::unlinkat(m_dir_fd, m_target_name.c_str(), 0);
+    ::fsync(m_dir_fd);
     discard();
     m_failed = true;
-    return make_error(ErrorCode::io,
-                      why + "; this filesystem cannot exchange files, so the new content is in place but "
-                            "may not be durable",
-                      m_requested);
+    return make_error(ErrorCode::io, why + "; the new file was removed", m_requested);
   }
+  discard();
+  m_failed = true;
+  return make_error(ErrorCode::io,
+                    why + "; this filesystem cannot exchange files, so the new content is in place but "
+                          "may not be durable",
+                    m_requested);
+}
 
-  m_committed = true;
-  if (exchanged) {
+Status AtomicFile::remove_previous_content()
+{
+  if (m_exchanged) {
     if (::unlinkat(m_dir_fd, m_temp_name.c_str(), 0) != 0) {
       const int err = errno;
       const std::string left_at = m_temp;

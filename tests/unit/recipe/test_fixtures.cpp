@@ -75,7 +75,7 @@ BOOST_AUTO_TEST_CASE(every_case_finds_exactly_what_it_expects)
 {
   auto recipes = recipe::load_recipes("");
   BOOST_TEST_REQUIRE(recipes.has_value());
-  scan::RecipeIndex index(*recipes);
+  recipe::RecipeIndex index(*recipes);
   std::size_t cases = 0;
   for (const fs::path& c : fixture_cases()) {
     ++cases;

@@ -1,11 +1,13 @@
 #include <cfmigrate/scan/detector.hpp>
 
+#include <cfmigrate/recipe/recipe_index.hpp>
 #include <cfmigrate/recipe/recipe_loader.hpp>
 
 #include <boost/test/unit_test.hpp>
 
 using namespace cfmigrate;
 using namespace cfmigrate::scan;
+using cfmigrate::recipe::RecipeIndex;
 
 namespace {
 

@@ -4,6 +4,7 @@
 #include <cfmigrate/scan/detector.hpp>
 #include <cfmigrate/scan/prefilter.hpp>
 
+#include <cfmigrate/recipe/recipe_index.hpp>
 #include <cfmigrate/recipe/recipe_loader.hpp>
 
 #include "../../support/temp_dir.hpp"
@@ -15,6 +16,7 @@
 namespace fs = std::filesystem;
 using namespace cfmigrate;
 using namespace cfmigrate::scan;
+using cfmigrate::recipe::RecipeIndex;
 
 namespace {
 

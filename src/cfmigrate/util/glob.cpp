@@ -1,6 +1,6 @@
-#include <cfmigrate/recipe/glob.hpp>
+#include <cfmigrate/util/glob.hpp>
 
-namespace cfmigrate::recipe {
+namespace cfmigrate {
 
 namespace {
 
@@ -62,4 +62,4 @@ bool glob_match(std::string_view pattern, std::string_view path)
   return false;
 }
 
-} // namespace cfmigrate::recipe
+} // namespace cfmigrate

@@ -1,8 +1,8 @@
-#include <cfmigrate/recipe/glob.hpp>
+#include <cfmigrate/util/glob.hpp>
 
 #include <boost/test/unit_test.hpp>
 
-using cfmigrate::recipe::glob_match;
+using cfmigrate::glob_match;
 
 BOOST_AUTO_TEST_SUITE(glob)
 
