@@ -1,6 +1,7 @@
 #include <cfmigrate/emulator/cli.hpp>
 
 #include <cfmigrate/emulator/server.hpp>
+#include <cfmigrate/util/json_file.hpp>
 
 #include <boost/json/parse.hpp>
 #include <boost/program_options.hpp>
@@ -168,32 +169,21 @@ int run_emulator(int argc, char** argv, std::ostream& out, std::ostream& err)
   json::value groups;
   const std::string groups_path = find_permission_groups_file(groups_file);
   if (!groups_path.empty()) {
-    std::ifstream in(groups_path);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    boost::system::error_code ec;
-    groups = json::parse(ss.str(), ec);
-    if (ec || !in) {
+    auto read = read_json_file(groups_path);
+    if (!read) {
       err << "cfmigrate-emulator: " << groups_path << ": not a readable JSON file\n";
       return 1;
     }
+    groups = std::move(*read);
   } else {
     groups = json::parse(k_builtin_groups);
   }
-  std::ifstream seed_in(seed);
-  if (!seed_in) {
-    err << "cfmigrate-emulator: " << seed << ": cannot read the seed file\n";
+  auto seed_json = read_json_file(seed);
+  if (!seed_json) {
+    err << "cfmigrate-emulator: " << seed_json.error().describe() << "\n";
     return 1;
   }
-  std::stringstream seed_text;
-  seed_text << seed_in.rdbuf();
-  boost::system::error_code ec;
-  const json::value seed_json = json::parse(seed_text.str(), ec);
-  if (ec) {
-    err << "cfmigrate-emulator: " << seed << ": not valid JSON (" << ec.message() << ")\n";
-    return 1;
-  }
-  Result<State> state = State::from_json(seed_json, groups);
+  Result<State> state = State::from_json(*seed_json, groups);
   if (!state) {
     err << "cfmigrate-emulator: " << seed << ": " << state.error().message() << "\n";
     return 1;

@@ -1,6 +1,8 @@
 #include <cfmigrate/emulator/service.hpp>
 
+#include <cfmigrate/util/hex.hpp>
 #include <cfmigrate/util/rfc3339.hpp>
+#include <cfmigrate/util/text.hpp>
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -42,13 +44,6 @@ constexpr int k_ip_denied = 9109;
 constexpr int k_auth_error = 10000;
 constexpr int k_internal = 10001;
 constexpr int k_rate_limited = 10429;
-
-std::string lower(std::string_view s)
-{
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 Response json_response(unsigned status, const json::value& body)
 {
@@ -145,7 +140,7 @@ std::optional<Response> paginate(const std::map<std::string, std::string>& query
 bool name_matches(std::string_view filter, const std::string& name)
 {
   auto starts = [](std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; };
-  const std::string n = lower(name);
+  const std::string n = to_lower(name);
   struct Op {
     std::string_view prefix;
     bool case_sensitive;
@@ -156,7 +151,7 @@ bool name_matches(std::string_view filter, const std::string& name)
     if (!starts(filter, op.prefix)) {
       continue;
     }
-    const std::string arg = op.case_sensitive ? std::string(filter.substr(op.prefix.size())) : lower(filter.substr(op.prefix.size()));
+    const std::string arg = op.case_sensitive ? std::string(filter.substr(op.prefix.size())) : to_lower(filter.substr(op.prefix.size()));
     const std::string subject = op.case_sensitive ? name : n;
     const std::string_view kind = op.prefix.substr(0, op.prefix.find('_'));
     if (op.prefix == "not_equal:") {
@@ -170,7 +165,7 @@ bool name_matches(std::string_view filter, const std::string& name)
     }
     return subject.find(arg) != std::string::npos;
   }
-  return n == lower(filter);
+  return n == to_lower(filter);
 }
 
 const char* k_epoch = "2024-01-01T00:00:00Z";
@@ -197,9 +192,9 @@ std::string url_decode(std::string_view text)
 
 std::string Request::header(std::string_view name) const
 {
-  const std::string n = lower(name);
+  const std::string n = to_lower(name);
   for (const auto& [k, v] : headers) {
-    if (lower(k) == n) {
+    if (to_lower(k) == n) {
       return v;
     }
   }

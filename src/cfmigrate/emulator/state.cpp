@@ -1,7 +1,10 @@
 #include <cfmigrate/emulator/state.hpp>
 
 #include <cfmigrate/util/rfc3339.hpp>
+#include <cfmigrate/util/hex.hpp>
+#include <cfmigrate/util/json_file.hpp>
 #include <cfmigrate/util/sha256.hpp>
+#include <cfmigrate/util/text.hpp>
 
 #include <boost/json/parse.hpp>
 #include <boost/json/value_from.hpp>
@@ -29,13 +32,6 @@ constexpr std::string_view k_zone_prefix = "com.cloudflare.api.account.zone.";
 constexpr std::string_view k_account_prefix = "com.cloudflare.api.account.";
 constexpr std::string_view k_user_prefix = "com.cloudflare.api.user.";
 
-std::string lower(std::string_view s)
-{
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
 Result<std::string> req_string(const json::object& o, std::string_view key, std::string_view where)
 {
   const json::value* v = o.if_contains(key);
@@ -43,22 +39,6 @@ Result<std::string> req_string(const json::object& o, std::string_view key, std:
     return make_error(ErrorCode::parse, "seed: " + std::string(where) + " needs a string '" + std::string(key) + "'");
   }
   return std::string(v->as_string());
-}
-
-Result<json::value> read_json_file(const std::string& path)
-{
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return make_error(ErrorCode::io, "cannot read file", path);
-  }
-  std::stringstream ss;
-  ss << in.rdbuf();
-  boost::system::error_code ec;
-  json::value v = json::parse(ss.str(), ec);
-  if (ec) {
-    return make_error(ErrorCode::parse, "not valid JSON (" + ec.message() + ")", path);
-  }
-  return v;
 }
 
 bool key_matches_zone(std::string_view key, const json::value& value, const ZoneRecord& zone)
@@ -122,19 +102,6 @@ bool parse_ip(std::string_view text, std::array<unsigned char, 16>& out, int& fa
 std::string hash_secret(const Secret& value)
 {
   return sha256_hex(value.expose_secret_value_for_use_in_credential_slot());
-}
-
-std::string random_hex(std::size_t bytes)
-{
-  std::vector<unsigned char> buf(bytes);
-  RAND_bytes(buf.data(), static_cast<int>(buf.size()));
-  static constexpr char k_hex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : buf) {
-    out += k_hex[c >> 4];
-    out += k_hex[c & 0x0f];
-  }
-  return out;
 }
 
 Secret random_token_value()
@@ -342,9 +309,9 @@ Result<State> State::from_json(const json::value& seed, const json::value& group
 
 const UserRecord* State::find_user_by_email(std::string_view email) const
 {
-  const std::string e = lower(email);
+  const std::string e = to_lower(email);
   for (const UserRecord& u : users) {
-    if (lower(u.email) == e) {
+    if (to_lower(u.email) == e) {
       return &u;
     }
   }
