@@ -206,4 +206,23 @@ BOOST_AUTO_TEST_CASE(nothing_to_do_exits_zero)
   BOOST_TEST(run.plan.at("tokens").as_array().empty());
 }
 
+// A malformed --from-scan report is a user error (exit 1, a reason), never "internal error".
+BOOST_AUTO_TEST_CASE(malformed_from_scan_report_is_an_error_not_a_crash)
+{
+  EmulatorProcess emulator({});
+  cfmigrate::test::TempDir dir;
+  fs::path root = dir.path() / "root";
+  dir.write("root/etc/hosts", "127.0.0.1 localhost\n");
+  for (const std::string bad : {R"({"format": "cfmigrate.scan/1", "findings": 3})",
+                                R"({"format": "cfmigrate.scan/1", "findings": [{"path": 7}]})",
+                                R"({"format": "cfmigrate.scan/1"})", R"({"format": "cfmigrate.scan/1", "findings": [)",
+                                R"([1, 2])"}) {
+    fs::path report = dir.write("bad-scan.json", bad);
+    PlanRun run = plan(emulator, root, {"--from-scan", report.string()});
+    BOOST_TEST(run.process.exit_code == 1, bad << ": " << run.process.err);
+    BOOST_TEST(run.process.err.find("internal error") == std::string::npos, run.process.err);
+    BOOST_TEST(run.process.err.find("bad-scan.json") != std::string::npos, run.process.err);
+  }
+}
+
 BOOST_AUTO_TEST_SUITE_END()

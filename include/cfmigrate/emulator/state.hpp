@@ -136,8 +136,6 @@ public:
 
 // SHA-256 hex of a secret value (how the state remembers token values).
 std::string hash_secret(const Secret& value);
-// Random lowercase hex of `bytes` random bytes (ids: 16 bytes -> 32 chars).
-std::string random_hex(std::size_t bytes);
 // A new token value: 40 characters [A-Za-z0-9_-].
 Secret random_token_value();
 // CIDR check: `ip` (v4 or v6 literal) inside `cidr`. false for malformed input.

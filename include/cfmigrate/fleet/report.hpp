@@ -146,9 +146,6 @@ struct Fleet {
   std::vector<std::string> warnings;  // about the inputs
 };
 
-// Reads a JSON file (no interpretation).
-[[nodiscard]] Result<boost::json::value> read_json_file(const std::string& path);
-
 // The kind of a document, from its "format" field.
 [[nodiscard]] Result<DocumentKind> document_kind(const boost::json::value& json);
 

@@ -5,9 +5,14 @@
 #include <cfmigrate/plan/plan.hpp>
 #include <cfmigrate/scan/finding.hpp>
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+namespace cfmigrate::scan {
+class RecipeIndex;
+}
 
 namespace cfmigrate::plan {
 
@@ -15,6 +20,17 @@ struct Mask {
   scan::Span span;    // bytes of a credential in the original content
   std::string label;  // what to show instead ("<global key sha256:…>")
 };
+
+// The mask that shows a finding's credential as "<kind fingerprint>"; nullopt for a reference
+// (its value names where the secret is, it is not one).
+std::optional<Mask> credential_mask(const scan::Finding& finding);
+
+// A mask for every credential the scanner recognises in `content`.
+std::vector<Mask> credential_masks(const scan::RecipeIndex& index, const std::string& path, std::string_view content);
+
+// `content` with each masked span replaced by its label (masks out of range or overlapping an
+// earlier one are skipped).
+std::string mask_text(std::string_view content, std::vector<Mask> masks);
 
 // `content` is the original file; `changes` its planned changes; `masks` the credential spans to
 // hide on the old side (and wherever unchanged text would show them). `context` lines around

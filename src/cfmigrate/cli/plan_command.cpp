@@ -11,6 +11,7 @@
 #include <cfmigrate/scan/settings_extractor.hpp>
 #include <cfmigrate/scan/detector.hpp>
 #include <cfmigrate/util/real_path.hpp>
+#include <cfmigrate/util/file_content.hpp>
 #include <cfmigrate/util/rfc3339.hpp>
 #include <cfmigrate/util/sha256.hpp>
 
@@ -168,27 +169,18 @@ int show_command(const std::vector<std::string>& args, std::ostream& out, std::o
     index.emplace(*recipes);
   }
   for (const auto& f : plan->files) {
-    std::ifstream in(cfmigrate::real_path(plan->root, f.path), std::ios::binary);
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    std::string content = buffer.str();
-    if (!in || sha256_hex(content) != f.sha256) {
+    auto content = read_file_content(cfmigrate::real_path(plan->root, f.path));
+    if (!content || sha256_hex(*content) != f.sha256) {
       input.missing_reason[f.path] = "the file changed since the plan was made";
       continue;
     }
     if (index) {
-      scan::DetectStats stats;
-      for (const auto& finding : scan::detect(*index, f.path, content, stats)) {
-        if (!finding.fingerprint.empty()) {
-          masks[f.path].push_back(plan::Mask{finding.setting.value_span, "<" + std::string(scan::to_string(finding.credential)) + " "
-                                                                             + finding.fingerprint + ">"});
-        }
-      }
+      masks[f.path] = plan::credential_masks(*index, f.path, *content);
     } else {
       input.missing_reason[f.path] = "recipes could not be loaded to mask secrets";
       continue;
     }
-    contents[f.path] = std::move(content);
+    contents[f.path] = std::move(*content);
   }
   plan::render_plan(out, input);
   return plan->has_changes() ? k_exit_found : k_exit_ok;

@@ -3,6 +3,7 @@
 #include <cfmigrate/cli/exit_codes.hpp>
 #include <cfmigrate/fleet/report.hpp>
 #include <cfmigrate/scan/report_writer.hpp>
+#include <cfmigrate/util/json_file.hpp>
 
 #include <boost/program_options.hpp>
 
@@ -112,7 +113,7 @@ int report_command(const std::vector<std::string>& args, std::ostream& out, std:
       return k_exit_error;
     }
     for (auto& input : *inputs) {
-      auto json = fleet::read_json_file(input.path);
+      auto json = read_json_file(input.path);
       if (!json) {
         err << "cfmigrate report: " << json.error().describe() << "\n";
         return k_exit_error;

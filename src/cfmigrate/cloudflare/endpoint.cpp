@@ -1,5 +1,7 @@
 #include <cfmigrate/cloudflare/endpoint.hpp>
 
+#include <cfmigrate/util/text.hpp>
+
 #include <arpa/inet.h>
 
 #include <algorithm>
@@ -9,14 +11,6 @@
 namespace cfmigrate::cloudflare {
 
 namespace {
-
-std::string lower(std::string_view s)
-{
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 bool is_ipv6_literal(std::string_view host)
 {
@@ -47,7 +41,7 @@ std::string Endpoint::origin() const
 
 bool is_loopback_host(std::string_view host)
 {
-  const std::string h = lower(host);
+  const std::string h = to_lower(host);
   if (h == "localhost" || h == "::1") {
     return true;
   }
@@ -72,7 +66,7 @@ Result<Endpoint> parse_api_base(std::string_view url)
 {
   Endpoint ep;
   std::string_view rest = url;
-  const std::string scheme_part = lower(rest.substr(0, rest.find("://")));
+  const std::string scheme_part = to_lower(rest.substr(0, rest.find("://")));
   if (rest.find("://") == std::string_view::npos) {
     return make_error(ErrorCode::invalid_argument, "API base URL must start with https:// or http://");
   }
@@ -120,7 +114,7 @@ Result<Endpoint> parse_api_base(std::string_view url)
   if (ep.host.empty()) {
     return make_error(ErrorCode::invalid_argument, "API base URL has no host");
   }
-  ep.host = lower(ep.host);
+  ep.host = to_lower(ep.host);
   if (!port_text.empty()) {
     unsigned long port = 0;
     for (char c : port_text) {
@@ -189,7 +183,7 @@ Result<ProxySettings> ProxySettings::from_environment()
       url = "http://" + url;
     }
     // The proxy itself is spoken to in plain HTTP (CONNECT), so accept http:// for any host here.
-    if (lower(url.substr(0, 7)) != "http://") {
+    if (to_lower(url.substr(0, 7)) != "http://") {
       return make_error(ErrorCode::invalid_argument, "HTTPS_PROXY must be an http:// proxy URL");
     }
     std::string_view rest = std::string_view(url).substr(7);
@@ -226,7 +220,7 @@ Result<ProxySettings> ProxySettings::from_environment()
     std::string_view list(np);
     while (!list.empty()) {
       const std::size_t comma = list.find(',');
-      std::string item = lower(list.substr(0, comma));
+      std::string item = to_lower(list.substr(0, comma));
       item.erase(0, item.find_first_not_of(" \t"));
       item.erase(item.find_last_not_of(" \t") + 1);
       if (!item.empty()) {
@@ -246,7 +240,7 @@ bool ProxySettings::applies_to(std::string_view host) const
   if (!proxy || is_loopback_host(host)) {
     return false;
   }
-  const std::string h = lower(host);
+  const std::string h = to_lower(host);
   for (const std::string& entry : no_proxy) {
     if (entry == "*") {
       return false;

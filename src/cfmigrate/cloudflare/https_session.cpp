@@ -1,6 +1,7 @@
 #include <cfmigrate/cloudflare/https_session.hpp>
 
 #include <cfmigrate/util/asio_includes.hpp>
+#include <cfmigrate/util/text.hpp>
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
@@ -25,7 +26,7 @@ std::optional<std::string> HttpResponse::header(std::string_view name) const
   for (const HttpHeader& h : headers) {
     if (h.name.size() == name.size()
         && std::equal(h.name.begin(), h.name.end(), name.begin(), [](char a, char b) {
-             return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+             return ascii_lower(a) == ascii_lower(b);
            })) {
       return h.value;
     }

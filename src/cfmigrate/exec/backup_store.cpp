@@ -1,5 +1,8 @@
 #include <cfmigrate/exec/backup_store.hpp>
 
+#include <cfmigrate/util/errno_text.hpp>
+#include <cfmigrate/util/file_content.hpp>
+#include <cfmigrate/util/hex.hpp>
 #include <cfmigrate/util/sha256.hpp>
 #include <cfmigrate/util/state_dir.hpp>
 
@@ -8,9 +11,7 @@
 #include <boost/json/serialize.hpp>
 
 #include <algorithm>
-#include <array>
 #include <cerrno>
-#include <cstring>
 #include <filesystem>
 #include <limits>
 #include <optional>
@@ -29,11 +30,6 @@ namespace {
 constexpr std::string_view k_content_suffix = ".bak";
 constexpr std::string_view k_sidecar_suffix = ".json";
 constexpr std::int64_t k_sidecar_format = 1;
-
-std::string errno_text(int err)
-{
-  return std::strerror(err);
-}
 
 std::string pad_id(std::uint64_t id)
 {
@@ -69,77 +65,6 @@ std::uint64_t id_of(std::string_view name)
     id = id * 10 + static_cast<std::uint64_t>(name[i] - '0');
   }
   return id;
-}
-
-std::string to_hex(std::string_view bytes)
-{
-  static constexpr char k_digits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (const char c : bytes) {
-    const auto b = static_cast<unsigned char>(c);
-    out.push_back(k_digits[b >> 4U]);
-    out.push_back(k_digits[b & 0xfU]);
-  }
-  return out;
-}
-
-std::optional<std::string> from_hex(std::string_view hex)
-{
-  if (hex.size() % 2 != 0) {
-    return std::nullopt;
-  }
-  auto nibble = [](char c) -> int {
-    if (c >= '0' && c <= '9') {
-      return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-      return c - 'a' + 10;
-    }
-    return -1;
-  };
-  std::string out;
-  out.reserve(hex.size() / 2);
-  for (std::size_t i = 0; i < hex.size(); i += 2) {
-    const int hi = nibble(hex[i]);
-    const int lo = nibble(hex[i + 1]);
-    if (hi < 0 || lo < 0) {
-      return std::nullopt;
-    }
-    out.push_back(static_cast<char>((hi << 4) | lo));
-  }
-  return out;
-}
-
-Result<std::string> read_fd(int fd, const std::string& path)
-{
-  std::string text;
-  std::array<char, 65536> buf{};
-  for (;;) {
-    const ssize_t n = ::read(fd, buf.data(), buf.size());
-    if (n < 0) {
-      if (errno == EINTR) {
-        continue;
-      }
-      return make_error(ErrorCode::io, "cannot read: " + errno_text(errno), path);
-    }
-    if (n == 0) {
-      return text;
-    }
-    text.append(buf.data(), static_cast<std::size_t>(n));
-  }
-}
-
-Result<std::string> read_whole_file(const std::string& path)
-{
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-  if (fd < 0) {
-    const int err = errno;
-    return make_error(err == ENOENT ? ErrorCode::not_found : ErrorCode::io, "cannot open: " + errno_text(err), path);
-  }
-  auto text = read_fd(fd, path);
-  ::close(fd);
-  return text;
 }
 
 json::object to_json(const BackupRecord& r)
@@ -322,7 +247,7 @@ Result<BackupRecord> BackupStore::save(const std::string& original_path)
     if (!S_ISREG(before.st_mode)) {
       return make_error(ErrorCode::unsupported, "cannot back up: not a regular file", original_path);
     }
-    CFM_TRY(std::string bytes, read_fd(fd, original_path));
+    CFM_TRY(std::string bytes, read_fd_content(fd, original_path));
     if (::fstat(fd, &after) != 0) {
       return make_error(ErrorCode::io, "cannot stat for backup: " + errno_text(errno), original_path);
     }
@@ -380,7 +305,7 @@ Result<BackupRecord> BackupStore::save(const std::string& original_path)
 Result<std::string> BackupStore::read_content(const BackupRecord& record) const
 {
   const std::string path = content_path(record);
-  auto bytes = read_whole_file(path);
+  auto bytes = read_file_content(path, FinalSymlink::refuse);
   if (!bytes) {
     return make_error(ErrorCode::io, "backup copy is unreadable: " + bytes.error().message(), path);
   }
@@ -406,7 +331,7 @@ Result<BackupRecord> BackupStore::load(std::uint64_t id) const
   for (const std::string& name : names) {
     if (ends_with(name, k_sidecar_suffix) && id_of(name) == id) {
       const std::string path = m_dir + "/" + name;
-      CFM_TRY(const std::string text, read_whole_file(path));
+      CFM_TRY(const std::string text, read_file_content(path, FinalSymlink::refuse));
       return parse_sidecar(text, path);
     }
   }
@@ -422,7 +347,7 @@ Result<std::vector<BackupRecord>> BackupStore::list() const
       continue;
     }
     const std::string path = m_dir + "/" + name;
-    CFM_TRY(const std::string text, read_whole_file(path));
+    CFM_TRY(const std::string text, read_file_content(path, FinalSymlink::refuse));
     CFM_TRY(BackupRecord record, parse_sidecar(text, path));
     records.push_back(std::move(record));
   }

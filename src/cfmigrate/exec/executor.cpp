@@ -5,6 +5,7 @@
 #include <cfmigrate/plan/plan_file.hpp>
 #include <cfmigrate/scan/detector.hpp>
 #include <cfmigrate/util/atomic_file.hpp>
+#include <cfmigrate/util/base64.hpp>
 #include <cfmigrate/util/sha256.hpp>
 #include <cfmigrate/util/version.hpp>
 
@@ -37,37 +38,6 @@ const char* step_name(AtomicStep step)
   case AtomicStep::fsync_dir: return "fsync_dir";
   }
   return "write";
-}
-
-std::string base64(std::string_view bytes)
-{
-  static constexpr char k_alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  std::size_t i = 0;
-  while (i + 2 < bytes.size()) {
-    auto n = (static_cast<unsigned>(static_cast<unsigned char>(bytes[i])) << 16)
-             | (static_cast<unsigned>(static_cast<unsigned char>(bytes[i + 1])) << 8)
-             | static_cast<unsigned>(static_cast<unsigned char>(bytes[i + 2]));
-    out += k_alphabet[(n >> 18) & 63];
-    out += k_alphabet[(n >> 12) & 63];
-    out += k_alphabet[(n >> 6) & 63];
-    out += k_alphabet[n & 63];
-    i += 3;
-  }
-  if (i + 1 == bytes.size()) {
-    auto n = static_cast<unsigned>(static_cast<unsigned char>(bytes[i])) << 16;
-    out += k_alphabet[(n >> 18) & 63];
-    out += k_alphabet[(n >> 12) & 63];
-    out += "==";
-  } else if (i + 2 == bytes.size()) {
-    auto n = (static_cast<unsigned>(static_cast<unsigned char>(bytes[i])) << 16)
-             | (static_cast<unsigned>(static_cast<unsigned char>(bytes[i + 1])) << 8);
-    out += k_alphabet[(n >> 18) & 63];
-    out += k_alphabet[(n >> 12) & 63];
-    out += k_alphabet[(n >> 6) & 63];
-    out += '=';
-  }
-  return out;
 }
 
 // "0.1.0" -> "0.1": plans are compatible within a minor version.
@@ -318,7 +288,7 @@ private:
     std::string updated = plan::apply_changes(original, e.changes, [&](const std::string& key, bool encode) {
       auto it = m_tokens.find(key);
       std::string value(it == m_tokens.end() ? std::string_view() : it->second.expose_secret_value_for_use_in_credential_slot());
-      return encode ? base64(value) : value;
+      return encode ? base64_encode(value) : value;
     });
     std::string sha_after = sha256_hex(updated);
     CFM_TRY_STATUS(step("file_write_intent", json::object{{"type", "file_write_intent"}, {"path", e.path},

@@ -1,5 +1,8 @@
 #include <cfmigrate/exec/journal.hpp>
 
+#include <cfmigrate/util/errno_text.hpp>
+#include <cfmigrate/util/file_content.hpp>
+
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -20,11 +23,6 @@ namespace cfmigrate::exec {
 namespace json = boost::json;
 
 namespace {
-
-std::string errno_text(int err)
-{
-  return std::strerror(err);
-}
 
 bool is_run_char(char c)
 {
@@ -187,27 +185,6 @@ Result<Parsed> parse_journal(std::string_view text, const std::string& path)
   return out;
 }
 
-Result<std::string> read_all(int fd, const std::string& path)
-{
-  std::string text;
-  std::array<char, 65536> buf{};
-  std::uint64_t offset = 0;
-  for (;;) {
-    const ssize_t n = ::pread(fd, buf.data(), buf.size(), static_cast<off_t>(offset));
-    if (n < 0) {
-      if (errno == EINTR) {
-        continue;
-      }
-      return make_error(ErrorCode::io, "cannot read journal: " + errno_text(errno), path);
-    }
-    if (n == 0) {
-      return text;
-    }
-    text.append(buf.data(), static_cast<std::size_t>(n));
-    offset += static_cast<std::uint64_t>(n);
-  }
-}
-
 Status fsync_parent_directory(const std::string& path)
 {
   const std::size_t slash = path.rfind('/');
@@ -285,7 +262,7 @@ Result<Journal> Journal::open(const std::string& path)
     CFM_TRY_STATUS(fsync_parent_directory(path));
     return journal;
   }
-  CFM_TRY(const std::string text, read_all(fd, path));
+  CFM_TRY(const std::string text, read_fd_content(fd, path));
   CFM_TRY(Parsed parsed, parse_journal(text, path));
   if (parsed.contents.torn_tail) {
     if (::ftruncate(fd, static_cast<off_t>(parsed.complete_bytes)) != 0 || ::fsync(fd) != 0) {
@@ -300,18 +277,8 @@ Result<Journal> Journal::open(const std::string& path)
 
 Result<JournalContents> Journal::read(const std::string& path)
 {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-  if (fd < 0) {
-    const int err = errno;
-    return make_error(err == ENOENT ? ErrorCode::not_found : ErrorCode::io,
-                      "cannot open journal: " + errno_text(err), path);
-  }
-  auto text = read_all(fd, path);
-  ::close(fd);
-  if (!text) {
-    return text.error();
-  }
-  CFM_TRY(Parsed parsed, parse_journal(*text, path));
+  CFM_TRY(const std::string text, read_file_content(path, FinalSymlink::refuse));
+  CFM_TRY(Parsed parsed, parse_journal(text, path));
   return std::move(parsed.contents);
 }
 

@@ -27,26 +27,7 @@ namespace {
 // The file's text with every credential the scanner recognises replaced by its fingerprint.
 std::string masked(const recipe::RecipeIndex& index, const std::string& path, const std::string& content)
 {
-  scan::DetectStats stats;
-  std::vector<plan::Mask> masks;
-  for (const auto& f : scan::detect(index, path, content, stats)) {
-    if (!f.fingerprint.empty()) {
-      masks.push_back(plan::Mask{f.setting.value_span, "<" + std::string(scan::to_string(f.credential)) + " " + f.fingerprint + ">"});
-    }
-  }
-  std::sort(masks.begin(), masks.end(), [](const plan::Mask& a, const plan::Mask& b) { return a.span.offset < b.span.offset; });
-  std::string out;
-  std::size_t at = 0;
-  for (const auto& m : masks) {
-    if (m.span.offset < at) {
-      continue;
-    }
-    out.append(content, at, m.span.offset - at);
-    out += m.label;
-    at = m.span.end();
-  }
-  out.append(content, at, std::string::npos);
-  return out;
+  return plan::mask_text(content, plan::credential_masks(index, path, content));
 }
 
 class RollingBack {

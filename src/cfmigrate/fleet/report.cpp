@@ -253,22 +253,6 @@ std::size_t KeyView::hosts_using() const
   return static_cast<std::size_t>(std::count_if(hosts.begin(), hosts.end(), [](const KeyHostUse& h) { return h.active > 0; }));
 }
 
-Result<json::value> read_json_file(const std::string& path)
-{
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return make_error(ErrorCode::not_found, "cannot read file", path);
-  }
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  boost::system::error_code ec;
-  json::value value = json::parse(buffer.str(), ec);
-  if (ec) {
-    return make_error(ErrorCode::parse, "not valid JSON: " + ec.message(), path);
-  }
-  return value;
-}
-
 Result<DocumentKind> document_kind(const json::value& value)
 {
   if (!value.is_object()) {

@@ -1,28 +1,12 @@
 #include <cfmigrate/plan/masked_diff.hpp>
 
+#include <cfmigrate/scan/detector.hpp>
+
 #include <algorithm>
 
 namespace cfmigrate::plan {
 
 namespace {
-
-// Replaces masked spans of `content` (spans sorted, non-overlapping).
-std::string mask_text(std::string_view content, std::vector<Mask> masks)
-{
-  std::sort(masks.begin(), masks.end(), [](const Mask& a, const Mask& b) { return a.span.offset < b.span.offset; });
-  std::string out;
-  std::size_t at = 0;
-  for (const auto& m : masks) {
-    if (m.span.offset < at || m.span.end() > content.size()) {
-      continue;
-    }
-    out.append(content.substr(at, m.span.offset - at));
-    out += m.label;
-    at = m.span.end();
-  }
-  out.append(content.substr(at));
-  return out;
-}
 
 // The new text with masks applied to unchanged regions and token placeholders in changes.
 std::string new_text(std::string_view content, const std::vector<Change>& changes, const std::vector<Mask>& masks)
@@ -102,6 +86,43 @@ std::vector<Op> diff_lines(const std::vector<std::string>& a, const std::vector<
 }
 
 } // namespace
+
+std::optional<Mask> credential_mask(const scan::Finding& finding)
+{
+  if (finding.credential == scan::Credential::reference) {
+    return std::nullopt;
+  }
+  return Mask{finding.setting.value_span, "<" + std::string(scan::to_string(finding.credential)) + " " + finding.fingerprint + ">"};
+}
+
+std::vector<Mask> credential_masks(const scan::RecipeIndex& index, const std::string& path, std::string_view content)
+{
+  scan::DetectStats stats;
+  std::vector<Mask> masks;
+  for (const auto& finding : scan::detect(index, path, content, stats)) {
+    if (auto mask = credential_mask(finding)) {
+      masks.push_back(std::move(*mask));
+    }
+  }
+  return masks;
+}
+
+std::string mask_text(std::string_view content, std::vector<Mask> masks)
+{
+  std::sort(masks.begin(), masks.end(), [](const Mask& a, const Mask& b) { return a.span.offset < b.span.offset; });
+  std::string out;
+  std::size_t at = 0;
+  for (const auto& m : masks) {
+    if (m.span.offset < at || m.span.end() > content.size()) {
+      continue;
+    }
+    out.append(content.substr(at, m.span.offset - at));
+    out += m.label;
+    at = m.span.end();
+  }
+  out.append(content.substr(at));
+  return out;
+}
 
 std::string masked_unified_diff(const std::string& path, std::string_view content, const std::vector<Change>& changes,
                                 const std::vector<Mask>& masks, int context)

@@ -2,11 +2,11 @@
 
 
 #include <cfmigrate/util/atomic_file.hpp>
+#include <cfmigrate/util/json_file.hpp>
 #include <cfmigrate/util/json_writer.hpp>
 
 #include <boost/json.hpp>
 
-#include <fstream>
 #include <sstream>
 
 namespace cfmigrate::plan {
@@ -343,17 +343,7 @@ Status write_plan_file(const Plan& plan, const std::string& path)
 
 Result<Plan> read_plan_file(const std::string& path)
 {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return make_error(ErrorCode::not_found, "cannot read plan file", path);
-  }
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  boost::system::error_code ec;
-  json::value value = json::parse(buffer.str(), ec);
-  if (ec) {
-    return make_error(ErrorCode::parse, "plan file is not valid JSON: " + ec.message(), path);
-  }
+  CFM_TRY(const json::value value, read_json_file(path));
   auto plan = plan_from_json(value);
   if (!plan) {
     Error e = plan.error();

@@ -8,12 +8,13 @@
 #include <cfmigrate/scan/settings_extractor.hpp>
 #include <cfmigrate/util/glob.hpp>
 #include <cfmigrate/util/real_path.hpp>
+#include <cfmigrate/util/hex.hpp>
+#include <cfmigrate/util/json_file.hpp>
 #include <cfmigrate/util/rfc3339.hpp>
 #include <cfmigrate/util/sha256.hpp>
 #include <cfmigrate/util/version.hpp>
 
 #include <boost/json.hpp>
-#include <openssl/rand.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -32,17 +33,31 @@ using scan::Finding;
 
 namespace {
 
-std::string random_hex(std::size_t bytes)
+namespace json = boost::json;
+
+// The paths a `cfmigrate scan --json` report names. A malformed report is an error naming the
+// field, never an exception.
+Result<std::set<std::string>> paths_in_scan_report(const std::string& report_path)
 {
-  std::vector<unsigned char> buffer(bytes);
-  RAND_bytes(buffer.data(), static_cast<int>(buffer.size()));
-  static constexpr char k_digits[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char b : buffer) {
-    out.push_back(k_digits[b >> 4]);
-    out.push_back(k_digits[b & 0xf]);
+  auto doc = read_json_file(report_path);
+  const json::object* report = doc && doc->is_object() ? &doc->get_object() : nullptr;
+  const json::value* format = report != nullptr ? report->if_contains("format") : nullptr;
+  if (format == nullptr || *format != "cfmigrate.scan/1") {
+    return make_error(ErrorCode::parse, "not a cfmigrate.scan/1 document", report_path);
   }
-  return out;
+  const json::value* findings = report->if_contains("findings");
+  if (findings == nullptr || !findings->is_array()) {
+    return make_error(ErrorCode::parse, "scan report: 'findings' must be an array", report_path);
+  }
+  std::set<std::string> paths;
+  for (const json::value& finding : findings->get_array()) {
+    const json::value* path = finding.is_object() ? finding.get_object().if_contains("path") : nullptr;
+    if (path == nullptr || !path->is_string()) {
+      return make_error(ErrorCode::parse, "scan report: each finding needs a string 'path'", report_path);
+    }
+    paths.insert(std::string(path->get_string()));
+  }
+  return paths;
 }
 
 std::string this_host()
@@ -100,9 +115,8 @@ public:
 
     for (auto& [path, file] : m_files) {
       for (const auto& f : file.findings) {
-        if (f.credential == Credential::global_key || f.credential == Credential::scoped_token
-            || f.credential == Credential::origin_ca_key) {
-          m_result.masks[path].push_back(Mask{f.setting.value_span, "<" + std::string(scan::to_string(f.credential)) + " " + f.fingerprint + ">"});
+        if (auto mask = credential_mask(f)) {
+          m_result.masks[path].push_back(std::move(*mask));
         }
       }
     }
@@ -134,16 +148,7 @@ private:
     m_root = root.string();
     std::set<std::string> paths;
     if (!m_options.from_scan.empty()) {
-      auto text = read_file_content(m_options.from_scan);
-      boost::system::error_code jec;
-      boost::json::value doc = text ? boost::json::parse(*text, jec) : boost::json::value();
-      if (!text || jec || !doc.is_object() || doc.as_object().if_contains("format") == nullptr
-          || doc.at("format") != "cfmigrate.scan/1") {
-        return make_error(ErrorCode::parse, "not a cfmigrate.scan/1 document", m_options.from_scan);
-      }
-      for (const auto& f : doc.at("findings").as_array()) {
-        paths.insert(std::string(f.at("path").as_string()));
-      }
+      CFM_TRY(paths, paths_in_scan_report(m_options.from_scan));
     } else {
       CFM_TRY(scan::ScanReport report, scan::run_scan(m_index, m_options.scan));
       for (const auto& f : report.findings) {

@@ -1,5 +1,7 @@
 #include <cfmigrate/plan/zone_scope.hpp>
 
+#include <cfmigrate/util/text.hpp>
+
 #include <algorithm>
 #include <cctype>
 #include <map>
@@ -58,8 +60,7 @@ std::set<std::string> host_names_in(std::string_view text)
     }
     bool after_at = start > 0 && text[start - 1] == '@';
     if (labels >= 2 && last_alpha_tld && !after_at) {
-      std::string host(text.substr(start, end - start));
-      std::transform(host.begin(), host.end(), host.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+      std::string host = to_lower(text.substr(start, end - start));
       if (!cloudflare_host(host)) {
         out.insert(host);
       }

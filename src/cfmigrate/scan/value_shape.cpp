@@ -1,4 +1,5 @@
 #include <cfmigrate/scan/value_shape.hpp>
+#include <cfmigrate/util/base64.hpp>
 #include <cfmigrate/util/text.hpp>
 
 #include <algorithm>
@@ -214,55 +215,11 @@ ValueShape classify_value(std::string_view v)
 
 std::string decode_base64(std::string_view text, std::size_t min_length)
 {
-  if (text.size() < min_length || text.size() % 4 != 0) {
+  if (text.size() < min_length) {
     return {};
   }
-  auto value_of = [](char c) -> int {
-    if (c >= 'A' && c <= 'Z') {
-      return c - 'A';
-    }
-    if (c >= 'a' && c <= 'z') {
-      return c - 'a' + 26;
-    }
-    if (c >= '0' && c <= '9') {
-      return c - '0' + 52;
-    }
-    if (c == '+') {
-      return 62;
-    }
-    if (c == '/') {
-      return 63;
-    }
-    return -1;
-  };
-  std::string out;
-  out.reserve(text.size() / 4 * 3);
-  std::uint32_t accumulator = 0;
-  int bits = 0;
-  std::size_t padding = 0;
-  for (char c : text) {
-    if (c == '=') {
-      ++padding;
-      continue;
-    }
-    if (padding != 0) {
-      return {};
-    }
-    int v = value_of(c);
-    if (v < 0) {
-      return {};
-    }
-    accumulator = (accumulator << 6) | static_cast<std::uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<char>((accumulator >> bits) & 0xffU));
-    }
-  }
-  if (padding > 2) {
-    return {};
-  }
-  return out;
+  auto decoded = base64_decode(text);
+  return decoded ? std::move(*decoded) : std::string();
 }
 
 } // namespace cfmigrate::scan

@@ -1,16 +1,17 @@
 #include <cfmigrate/util/atomic_file.hpp>
 
+#include <cfmigrate/util/errno_text.hpp>
+#include <cfmigrate/util/hex.hpp>
+
 #include <algorithm>
 #include <array>
 #include <cerrno>
-#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 
 #include <dirent.h>
 #include <fcntl.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/xattr.h>
@@ -40,39 +41,12 @@ constexpr std::string_view k_temp_suffix = ".tmp";
 constexpr std::size_t k_random_hex_digits = 12;
 constexpr std::size_t k_max_name_in_temp = 180; // NAME_MAX is 255 on Linux
 
-std::string errno_text(int err)
-{
-  return std::strerror(err);
-}
-
 std::string temp_prefix_for(const std::string& name)
 {
   std::string prefix = ".";
   prefix += name.substr(0, std::min(name.size(), k_max_name_in_temp));
   prefix += k_temp_marker;
   return prefix;
-}
-
-std::string random_hex()
-{
-  std::array<unsigned char, k_random_hex_digits / 2> bytes{};
-  const ssize_t got = ::getrandom(bytes.data(), bytes.size(), GRND_NONBLOCK);
-  if (got != static_cast<ssize_t>(bytes.size())) {
-    // Uniqueness, not secrecy, is what matters here: O_EXCL catches any collision.
-    auto seed = static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count())
-                ^ (static_cast<std::uint64_t>(::getpid()) << 32U);
-    for (auto& b : bytes) {
-      seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
-      b = static_cast<unsigned char>(seed >> 56U);
-    }
-  }
-  static constexpr char k_digits[] = "0123456789abcdef";
-  std::string out;
-  for (const unsigned char b : bytes) {
-    out.push_back(k_digits[b >> 4U]);
-    out.push_back(k_digits[b & 0xfU]);
-  }
-  return out;
 }
 
 bool is_temp_name_for(const std::string& candidate, const std::string& prefix)
@@ -218,7 +192,7 @@ Result<AtomicFile> AtomicFile::open(const std::string& path, AtomicWriteOptions 
   CFM_TRY_STATUS(file.inject(AtomicStep::open_temp));
   const std::string prefix = temp_prefix_for(file.m_target_name);
   for (int attempt = 0; attempt < 100; ++attempt) {
-    std::string name = prefix + random_hex() + std::string(k_temp_suffix);
+    std::string name = prefix + random_hex(k_random_hex_digits / 2) + std::string(k_temp_suffix);
     const int fd = ::openat(file.m_dir_fd, name.c_str(),
                             O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (fd >= 0) {

@@ -1,22 +1,54 @@
 #include <cfmigrate/util/file_content.hpp>
 
-#include <fstream>
-#include <sstream>
+#include <cfmigrate/util/errno_text.hpp>
+
+#include <array>
+#include <cerrno>
+#include <cstdint>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 namespace cfmigrate {
 
-Result<std::string> read_file_content(const std::string& path)
+Result<std::string> read_file_content(const std::string& path, FinalSymlink symlink)
 {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return make_error(ErrorCode::io, "cannot read", path);
+  const int flags = O_RDONLY | O_CLOEXEC | (symlink == FinalSymlink::refuse ? O_NOFOLLOW : 0);
+  const int fd = ::open(path.c_str(), flags);
+  if (fd < 0) {
+    const int err = errno;
+    return make_error(err == ENOENT ? ErrorCode::not_found : ErrorCode::io, "cannot open: " + errno_text(err), path);
   }
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (in.bad()) {
-    return make_error(ErrorCode::io, "cannot read", path);
+  auto content = read_fd_content(fd, path);
+  ::close(fd);
+  return content;
+}
+
+Result<std::string> read_fd_content(int fd, const std::string& path_for_errors)
+{
+  std::string content;
+  std::array<char, 65536> buffer{};
+  std::uint64_t offset = 0;
+  bool seekable = true;
+  for (;;) {
+    const ssize_t n = seekable ? ::pread(fd, buffer.data(), buffer.size(), static_cast<off_t>(offset))
+                               : ::read(fd, buffer.data(), buffer.size());
+    if (n < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      if (errno == ESPIPE && offset == 0 && seekable) {
+        seekable = false; // a pipe or FIFO (`--from-scan /dev/stdin`): read it as it comes
+        continue;
+      }
+      return make_error(ErrorCode::io, "cannot read: " + errno_text(errno), path_for_errors);
+    }
+    if (n == 0) {
+      return content;
+    }
+    content.append(buffer.data(), static_cast<std::size_t>(n));
+    offset += static_cast<std::uint64_t>(n);
   }
-  return buffer.str();
 }
 
 } // namespace cfmigrate

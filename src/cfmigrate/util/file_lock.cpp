@@ -1,5 +1,7 @@
 #include <cfmigrate/util/file_lock.hpp>
 
+#include <cfmigrate/util/errno_text.hpp>
+
 #include <array>
 #include <cerrno>
 #include <cstring>
@@ -41,7 +43,7 @@ Result<FileLock> FileLock::acquire(const std::string& path)
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0) {
     const int err = errno;
-    return make_error(ErrorCode::io, std::string("cannot open lock file: ") + std::strerror(err), path);
+    return make_error(ErrorCode::io, "cannot open lock file: " + errno_text(err), path);
   }
   for (;;) {
     if (::flock(fd, LOCK_EX | LOCK_NB) == 0) {
@@ -60,7 +62,7 @@ Result<FileLock> FileLock::acquire(const std::string& path)
                         path);
     }
     ::close(fd);
-    return make_error(ErrorCode::io, std::string("cannot lock: ") + std::strerror(err), path);
+    return make_error(ErrorCode::io, "cannot lock: " + errno_text(err), path);
   }
   // Ours now: record our pid for the next process that is refused. Failing to do so is harmless.
   const std::string pid = std::to_string(::getpid()) + "\n";

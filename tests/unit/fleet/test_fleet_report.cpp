@@ -2,6 +2,7 @@
 // and the answer to "can the Global key be rolled now?".
 
 #include <cfmigrate/fleet/report.hpp>
+#include <cfmigrate/util/json_file.hpp>
 
 #include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
@@ -331,7 +332,7 @@ BOOST_AUTO_TEST_CASE(bad_inputs_are_errors)
   BOOST_TEST(!build_fleet({Document{"y.json", "h", json::parse(R"({"findings":[]})")}}).has_value());
   BOOST_TEST(!build_fleet({Document{"z.json", "", json::parse(R"({"format":"cfmigrate.scan/1","findings":[]})")}}).has_value());
   BOOST_TEST(!build_fleet({Document{"a.json", "h", json::parse("[1,2]")}}).has_value());
-  BOOST_TEST(!read_json_file("/nonexistent/cfmigrate-fleet.json").has_value());
+  BOOST_TEST(!cfmigrate::read_json_file("/nonexistent/cfmigrate-fleet.json").has_value());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
