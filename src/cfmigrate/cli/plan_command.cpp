@@ -5,16 +5,10 @@
 #include <cfmigrate/plan/plan_file.hpp>
 #include <cfmigrate/plan/plan_renderer.hpp>
 #include <cfmigrate/plan/planner.hpp>
-#include <cfmigrate/recipe/recipe_loader.hpp>
 #include <cfmigrate/scan/report_writer.hpp>
-#include <cfmigrate/scan/settings_extractor.hpp>
-#include <cfmigrate/scan/detector.hpp>
 #include <cfmigrate/util/rfc3339.hpp>
-#include <cfmigrate/util/sha256.hpp>
 
-#include <fstream>
 #include <ostream>
-#include <sstream>
 
 namespace cfmigrate::cli {
 
@@ -29,7 +23,7 @@ po::options_description plan_options()
                             "diffs of every file, manual steps. Changes nothing. Credentials come from the\n"
                             "environment (CLOUDFLARE_API_TOKEN, or CLOUDFLARE_EMAIL + CLOUDFLARE_API_KEY) or,\n"
                             "by default, from the Global keys found on disk with their paired e-mail.\n"
-                            "Exit: 0 nothing to change, 2 changes planned, 1 error.\n\noptions");
+                            + exit_codes_help("plan") + "\n\noptions");
   d.add_options()
     ("help,h", "show this help")
     ("root", po::value<std::string>()->default_value("/"), "treat DIR as the filesystem root")
@@ -141,55 +135,6 @@ int plan_command(const std::vector<std::string>& args, std::ostream& out, std::o
     }
   }
   return result->plan.has_changes() ? k_exit_found : k_exit_ok;
-}
-
-int show_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err)
-{
-  if (args.size() != 1 || args[0] == "--help" || args[0] == "-h") {
-    (args.size() == 1 ? out : err) << "cfmigrate show PLAN-FILE\n\nRenders a saved plan, with masked diffs of files that "
-                                      "have not changed since it was made.\n";
-    return args.size() == 1 ? k_exit_ok : k_exit_usage;
-  }
-  auto plan = plan::read_plan_file(args[0]);
-  if (!plan) {
-    err << "cfmigrate show: " << plan.error().describe() << "\n";
-    return k_exit_error;
-  }
-  // Re-read each file; show its diff only when it is still what was planned. Masks come from
-  // detecting the credentials in it again.
-  std::map<std::string, std::string> contents;
-  std::map<std::string, std::vector<plan::Mask>> masks;
-  plan::RenderInput input{&*plan, &contents, &masks, {}};
-  auto recipes = recipe::load_recipes("");
-  std::optional<scan::RecipeIndex> index;
-  if (recipes) {
-    index.emplace(*recipes);
-  }
-  for (const auto& f : plan->files) {
-    std::ifstream in(plan::real_path(plan->root, f.path), std::ios::binary);
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    std::string content = buffer.str();
-    if (!in || sha256_hex(content) != f.sha256) {
-      input.missing_reason[f.path] = "the file changed since the plan was made";
-      continue;
-    }
-    if (index) {
-      scan::DetectStats stats;
-      for (const auto& finding : scan::detect(*index, f.path, content, stats)) {
-        if (!finding.fingerprint.empty()) {
-          masks[f.path].push_back(plan::Mask{finding.setting.value_span, "<" + std::string(scan::to_string(finding.credential)) + " "
-                                                                             + finding.fingerprint + ">"});
-        }
-      }
-    } else {
-      input.missing_reason[f.path] = "recipes could not be loaded to mask secrets";
-      continue;
-    }
-    contents[f.path] = std::move(content);
-  }
-  plan::render_plan(out, input);
-  return plan->has_changes() ? k_exit_found : k_exit_ok;
 }
 
 } // namespace cfmigrate::cli

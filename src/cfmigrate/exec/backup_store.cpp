@@ -1,7 +1,7 @@
 #include <cfmigrate/exec/backup_store.hpp>
 
+#include <cfmigrate/exec/state_dir.hpp>
 #include <cfmigrate/util/sha256.hpp>
-#include <cfmigrate/util/state_dir.hpp>
 
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
