@@ -7,6 +7,7 @@
 // Secrets: helpers never put a key or a token value into a message; comparisons of secret-bearing
 // content are reduced to bools and the messages name only paths.
 
+#include <cfmigrate/cli/exit_codes.hpp>
 #include <cfmigrate/cloudflare/client.hpp>
 #include <cfmigrate/cloudflare/https_session.hpp>
 #include <cfmigrate/plan/edit_builder.hpp>
@@ -616,9 +617,13 @@ public:
   const Emulator& emulator() const { return m_emulator; }
   std::string migration_dir() const { return (m_state / "migrations" / m_plan.plan_id).string(); }
 
+  // With CFMIGRATE_FAIL_AT in `env`, the test-only cfmigrate-with-faults runs (the shipped binary
+  // ignores that variable); else the shipped cfmigrate.
   ProcessResult run(std::vector<std::string> args, const std::vector<std::string>& env = {}) const
   {
-    args.insert(args.begin(), CFMIGRATE_BINARY);
+    const bool faults = std::any_of(env.begin(), env.end(),
+                                    [](const std::string& e) { return e.rfind("CFMIGRATE_FAIL_AT=", 0) == 0; });
+    args.insert(args.begin(), faults ? CFMIGRATE_FAULTS_BINARY : CFMIGRATE_BINARY);
     return test::run_process(args, env);
   }
 
@@ -643,7 +648,7 @@ public:
   void plan_or_fail()
   {
     ProcessResult r = run_plan();
-    BOOST_TEST_REQUIRE(r.exit_code == 2, "plan exit " << r.exit_code << ": " << r.err);
+    BOOST_TEST_REQUIRE(r.exit_code == cli::k_exit_found, "plan exit " << r.exit_code << ": " << r.err);
     BOOST_TEST_REQUIRE(!m_plan.edits.empty());
   }
 

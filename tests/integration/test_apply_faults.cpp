@@ -1,4 +1,5 @@
-// Fault injection against the real binary (CFMIGRATE_FAIL_AT, see exec/fault_injection.hpp) and a
+// Fault injection against the test-only binary cfmigrate-with-faults (CFMIGRATE_FAIL_AT, see
+// tests/support/fault_injector_from_environment.hpp) and a
 // real kill -9 loop: whatever fails and wherever the process dies, apply's automatic rollback,
 // `apply --resume` or `rollback` must end with every file byte-identical to its original or to its
 // fully migrated form, modes and owners intact, and no token on the emulator that no file uses.
@@ -13,6 +14,7 @@
 
 using namespace cfmigrate::apply_test;
 namespace test = cfmigrate::test;
+namespace cli = cfmigrate::cli;
 namespace utf = boost::unit_test;
 
 namespace {
@@ -66,7 +68,7 @@ void expect_rolled_back(Rig& rig, const std::string& spec, const ProcessResult& 
 {
   BOOST_TEST_CONTEXT("CFMIGRATE_FAIL_AT=" << spec)
   {
-    BOOST_TEST(r.exit_code == 1, safe(r.out + r.err));
+    BOOST_TEST(r.exit_code == cli::k_exit_error, safe(r.out + r.err));
     BOOST_TEST(contains(r.err, "injected failure"), safe(r.err));
     BOOST_TEST(!contains(r.out + r.err, k_key));
     BOOST_TEST(rig.world.original_diff() == "");
@@ -127,22 +129,22 @@ BOOST_AUTO_TEST_CASE(no_rollback_then_resume_completes)
     {
       rig.fresh("resume");
       ProcessResult failed = rig.world.apply({"--no-rollback"}, {fail_at(spec)});
-      BOOST_TEST(failed.exit_code == 1, safe(failed.out + failed.err));
+      BOOST_TEST(failed.exit_code == cli::k_exit_error, safe(failed.out + failed.err));
       BOOST_TEST(contains(failed.err, "partial state kept"), safe(failed.err));
       BOOST_TEST(rig.world.migration_state() == "failed");
       // Without --resume a second apply refuses to start over.
       ProcessResult refused = rig.world.apply();
-      BOOST_TEST(refused.exit_code == 1, safe(refused.err));
+      BOOST_TEST(refused.exit_code == cli::k_exit_error, safe(refused.err));
       BOOST_TEST(contains(refused.err, "--resume"), safe(refused.err));
 
       ProcessResult resumed = rig.world.apply({"--resume"});
-      BOOST_TEST(resumed.exit_code == 0, safe(resumed.out + resumed.err));
+      BOOST_TEST(resumed.exit_code == cli::k_exit_ok, safe(resumed.out + resumed.err));
       BOOST_TEST(!contains(resumed.out + resumed.err, k_key));
       BOOST_TEST(rig.world.migrated_diff() == "");
       BOOST_TEST(rig.world.migration_state() == "applied");
       // Clean up for the next round (and check that this rollback works too).
       ProcessResult rolled = rig.world.rollback();
-      BOOST_TEST(rolled.exit_code == 0, safe(rolled.out + rolled.err));
+      BOOST_TEST(rolled.exit_code == cli::k_exit_ok, safe(rolled.out + rolled.err));
       BOOST_TEST(rig.world.original_diff() == "");
       BOOST_TEST(no_tokens(rig.emulator));
     }
@@ -163,9 +165,9 @@ BOOST_AUTO_TEST_CASE(no_rollback_then_rollback_restores)
     {
       rig.fresh("rollback");
       ProcessResult failed = rig.world.apply({"--no-rollback"}, {fail_at(spec)});
-      BOOST_TEST(failed.exit_code == 1, safe(failed.out + failed.err));
+      BOOST_TEST(failed.exit_code == cli::k_exit_error, safe(failed.out + failed.err));
       ProcessResult rolled = rig.world.rollback();
-      BOOST_TEST(rolled.exit_code == 0, safe(rolled.out + rolled.err));
+      BOOST_TEST(rolled.exit_code == cli::k_exit_ok, safe(rolled.out + rolled.err));
       BOOST_TEST(rig.world.original_diff() == "");
       BOOST_TEST(no_tokens(rig.emulator));
       BOOST_TEST(rig.world.migration_state() == "rolled_back");
@@ -189,16 +191,16 @@ BOOST_AUTO_TEST_CASE(rollback_fault_points_then_rollback_again)
     {
       rig.fresh("rbfault");
       ProcessResult applied = rig.world.apply();
-      BOOST_TEST_REQUIRE(applied.exit_code == 0, safe(applied.out + applied.err));
+      BOOST_TEST_REQUIRE(applied.exit_code == cli::k_exit_ok, safe(applied.out + applied.err));
       ProcessResult failed = rig.world.rollback({}, {fail_at(spec)});
-      BOOST_TEST(failed.exit_code == 1, safe(failed.out + failed.err));
+      BOOST_TEST(failed.exit_code == cli::k_exit_error, safe(failed.out + failed.err));
       BOOST_TEST(contains(failed.err, "injected failure"), safe(failed.err));
       // No program points at a deleted token: while any file is still migrated, its token works.
       if (spec.starts_with("restore")) {
         BOOST_TEST(rig.emulator.tokens().size() == rig.tokens);
       }
       ProcessResult rolled = rig.world.rollback();
-      BOOST_TEST(rolled.exit_code == 0, safe(rolled.out + rolled.err));
+      BOOST_TEST(rolled.exit_code == cli::k_exit_ok, safe(rolled.out + rolled.err));
       BOOST_TEST(rig.world.original_diff() == "");
       BOOST_TEST(no_tokens(rig.emulator));
     }
@@ -213,7 +215,7 @@ BOOST_AUTO_TEST_CASE(apply_journal_completed_failure)
   std::string spec = "journal:" + std::to_string(2 + 3 * rig.tokens + 4 * rig.files);
   rig.fresh("completed");
   ProcessResult r = rig.world.apply({}, {fail_at(spec)});
-  bool consistent = r.exit_code == 1 ? rig.world.original_diff().empty() && no_tokens(rig.emulator)
+  bool consistent = r.exit_code == cli::k_exit_error ? rig.world.original_diff().empty() && no_tokens(rig.emulator)
                                      : rig.world.migration_state() == "applied";
   BOOST_TEST(consistent, "exit " << r.exit_code << ", journal state " << rig.world.migration_state());
 }
@@ -226,14 +228,28 @@ BOOST_AUTO_TEST_CASE(resume_token_created_not_journalled_orphans_token)
   Rig rig;
   rig.fresh("orphan");
   ProcessResult failed = rig.world.apply({"--no-rollback"}, {fail_at("write:rename:1")});
-  BOOST_TEST_REQUIRE(failed.exit_code == 1, safe(failed.err));
+  BOOST_TEST_REQUIRE(failed.exit_code == cli::k_exit_error, safe(failed.err));
   // Resume: apply_started, then per token delete_intent + deleted, then t1's create_intent and
   // (failing) token_created.
   std::string spec = "journal:" + std::to_string(1 + 2 * rig.tokens + 2);
   ProcessResult resumed = rig.world.apply({"--resume"}, {fail_at(spec)});
-  BOOST_TEST_REQUIRE(resumed.exit_code == 1, safe(resumed.err));
+  BOOST_TEST_REQUIRE(resumed.exit_code == cli::k_exit_error, safe(resumed.err));
   BOOST_TEST_REQUIRE(rig.world.original_diff() == "");
   BOOST_TEST(no_tokens(rig.emulator), rig.emulator.tokens().size() << " orphaned token(s) left after the rollback");
+}
+
+// The shipped binary never reads CFMIGRATE_FAIL_AT: with it set, apply still succeeds.
+BOOST_AUTO_TEST_CASE(shipped_binary_ignores_fail_at)
+{
+  Rig rig;
+  rig.fresh("shipped");
+  std::vector<std::string> args = rig.world.exec_args({"apply", rig.world.plan_path().string(), "--yes", "--verify-timeout", "20"});
+  args.insert(args.begin(), CFMIGRATE_BINARY);
+  ProcessResult applied = test::run_process(args, {fail_at("token_create")});
+  BOOST_TEST(applied.exit_code == cli::k_exit_ok, safe(applied.out + applied.err));
+  BOOST_TEST(!contains(applied.err, "injected failure"));
+  BOOST_TEST(rig.world.migrated_diff() == "");
+  BOOST_TEST(rig.world.rollback().exit_code == cli::k_exit_ok);
 }
 
 // A real kill -9 at random points of a slow apply (every API answer delayed), then alternately
@@ -246,9 +262,9 @@ BOOST_AUTO_TEST_CASE(kill_9_loop)
   auto start = std::chrono::steady_clock::now();
   ProcessResult reference = rig.world.apply();
   auto duration = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
-  BOOST_TEST_REQUIRE(reference.exit_code == 0, safe(reference.out + reference.err));
+  BOOST_TEST_REQUIRE(reference.exit_code == cli::k_exit_ok, safe(reference.out + reference.err));
   BOOST_TEST_REQUIRE(rig.world.migrated_diff() == "");
-  BOOST_TEST_REQUIRE(rig.world.rollback().exit_code == 0);
+  BOOST_TEST_REQUIRE(rig.world.rollback().exit_code == cli::k_exit_ok);
   BOOST_TEST_MESSAGE("kill_9_loop: a reference apply takes " << duration.count() << " ms");
 
   std::mt19937 rng(20261128);
@@ -294,17 +310,17 @@ BOOST_AUTO_TEST_CASE(kill_9_loop)
       leftovers += static_cast<unsigned>(temps.size());
       if (resume) {
         ProcessResult resumed = rig.world.apply({"--resume"});
-        BOOST_TEST(resumed.exit_code == 0, safe(resumed.out + resumed.err));
+        BOOST_TEST(resumed.exit_code == cli::k_exit_ok, safe(resumed.out + resumed.err));
         BOOST_TEST(rig.world.migrated_diff(true) == "");
         BOOST_TEST(rig.world.migration_state() == "applied");
         // Back to the original for the next iteration.
         ProcessResult rolled = rig.world.rollback();
-        BOOST_TEST(rolled.exit_code == 0, safe(rolled.out + rolled.err));
+        BOOST_TEST(rolled.exit_code == cli::k_exit_ok, safe(rolled.out + rolled.err));
       } else {
         ProcessResult rolled = rig.world.rollback();
         // Killed before the journal existed: there is nothing to roll back.
-        bool nothing = rolled.exit_code == 1 && contains(rolled.err, "no migration to roll back");
-        BOOST_TEST((rolled.exit_code == 0 || nothing), safe(rolled.out + rolled.err));
+        bool nothing = rolled.exit_code == cli::k_exit_error && contains(rolled.err, "no migration to roll back");
+        BOOST_TEST((rolled.exit_code == cli::k_exit_ok || nothing), safe(rolled.out + rolled.err));
       }
       BOOST_TEST(rig.world.original_diff(true) == "");
       BOOST_TEST(no_tokens(rig.emulator));

@@ -179,6 +179,7 @@ public:
                         {"cfmigrate_work_dir", (base / "work").string()}};
       if (!h.fail_at.empty()) {
         vars["cfmigrate_environment"] = json::object{{"CFMIGRATE_FAIL_AT", h.fail_at}};
+        vars["cfmigrate_bin"] = CFMIGRATE_FAULTS_BINARY;  // the shipped binary ignores CFMIGRATE_FAIL_AT
       }
       if (h.bootstrap) {
         vars["cfmigrate_cloudflare_api_token"] = k_bootstrap;  // in real use: from Ansible Vault

@@ -1,5 +1,7 @@
 #pragma once
-// `cfmigrate apply`, `rollback`, `status` and `finalize`.
+// `cfmigrate apply PLAN-FILE`: create the plan's tokens and rewrite its files (journalled).
+
+#include <cfmigrate/cli/run.hpp>
 
 #include <iosfwd>
 #include <string>
@@ -7,9 +9,7 @@
 
 namespace cfmigrate::cli {
 
-int apply_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
-int rollback_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
-int status_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
-int finalize_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+int apply_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
+                  const FaultInjectorFactory& faults);
 
 } // namespace cfmigrate::cli

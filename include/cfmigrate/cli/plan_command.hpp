@@ -1,5 +1,5 @@
 #pragma once
-// `cfmigrate plan` (dry run, writes a plan file) and `cfmigrate show PLAN` (renders a saved plan).
+// `cfmigrate plan`: dry run, writes a plan file.
 
 #include <iosfwd>
 #include <string>
@@ -8,6 +8,5 @@
 namespace cfmigrate::cli {
 
 int plan_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
-int show_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
 } // namespace cfmigrate::cli

@@ -1,7 +1,6 @@
 #pragma once
 // `cfmigrate report FILE... [--format human|json]`: merges per-host scan, plan and status JSON into
 // one fleet view, and answers "can the Global key be rolled now?" (docs/fleet.md).
-// Exit: 0 it can be rolled, 2 not yet, 1 error, 64 bad command line.
 
 #include <iosfwd>
 #include <string>

@@ -51,7 +51,4 @@ struct ExecReport {
 [[nodiscard]] Result<std::vector<std::string>> token_ids(cloudflare::Client& client, const std::string& name,
                                                          const std::string& journalled);
 
-// The plan ids in the state dir, most recent last.
-[[nodiscard]] Result<std::vector<std::string>> list_migrations(const std::string& state_dir);
-
 } // namespace cfmigrate::exec

@@ -1,9 +1,9 @@
 #pragma once
-// One migration in the state directory: <state>/migrations/<plan-id>/ with plan.json (the plan
-// applied), journal.jsonl (what happened) and backups/ (the original files, 0600).
-// The summary replays the journal into the state of every token and file.
+// One migration's journal, summarised: the summary replays the journal (StateDir's
+// migrations/<plan-id>/journal.jsonl, see exec/state_dir.hpp) into the state of every token and file.
 
 #include <cfmigrate/exec/journal.hpp>
+#include <cfmigrate/exec/state_dir.hpp>
 #include <cfmigrate/util/result.hpp>
 
 #include <boost/json/value.hpp>
@@ -13,15 +13,6 @@
 #include <vector>
 
 namespace cfmigrate::exec {
-
-struct MigrationPaths {
-  std::string dir;
-  std::string plan;
-  std::string journal;
-  std::string backups;
-};
-
-MigrationPaths migration_paths(const std::string& migration_dir);
 
 enum class MigrationState { in_progress, applied, failed, rolled_back, finalized };
 const char* to_string(MigrationState state);

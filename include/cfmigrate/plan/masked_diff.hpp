@@ -2,6 +2,7 @@
 // Unified diffs with every secret masked: old credential values show as their fingerprint,
 // new tokens as a placeholder naming the planned token.
 
+#include <cfmigrate/recipe/recipe_index.hpp>
 #include <cfmigrate/plan/plan.hpp>
 #include <cfmigrate/scan/finding.hpp>
 
@@ -26,7 +27,7 @@ struct Mask {
 std::optional<Mask> credential_mask(const scan::Finding& finding);
 
 // A mask for every credential the scanner recognises in `content`.
-std::vector<Mask> credential_masks(const scan::RecipeIndex& index, const std::string& path, std::string_view content);
+std::vector<Mask> credential_masks(const recipe::RecipeIndex& index, const std::string& path, std::string_view content);
 
 // `content` with each masked span replaced by its label (masks out of range or overlapping an
 // earlier one are skipped).

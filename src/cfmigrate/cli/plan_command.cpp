@@ -1,3 +1,4 @@
+#include <cfmigrate/recipe/recipe_index.hpp>
 #include <cfmigrate/cli/plan_command.hpp>
 
 #include <cfmigrate/cli/common_options.hpp>
@@ -5,19 +6,10 @@
 #include <cfmigrate/plan/plan_file.hpp>
 #include <cfmigrate/plan/plan_renderer.hpp>
 #include <cfmigrate/plan/planner.hpp>
-#include <cfmigrate/recipe/recipe_index.hpp>
-#include <cfmigrate/recipe/recipe_loader.hpp>
 #include <cfmigrate/scan/report_writer.hpp>
-#include <cfmigrate/scan/settings_extractor.hpp>
-#include <cfmigrate/scan/detector.hpp>
-#include <cfmigrate/util/real_path.hpp>
-#include <cfmigrate/util/file_content.hpp>
 #include <cfmigrate/util/rfc3339.hpp>
-#include <cfmigrate/util/sha256.hpp>
 
-#include <fstream>
 #include <ostream>
-#include <sstream>
 
 namespace cfmigrate::cli {
 
@@ -32,7 +24,7 @@ po::options_description plan_options()
                             "diffs of every file, manual steps. Changes nothing. Credentials come from the\n"
                             "environment (CLOUDFLARE_API_TOKEN, or CLOUDFLARE_EMAIL + CLOUDFLARE_API_KEY) or,\n"
                             "by default, from the Global keys found on disk with their paired e-mail.\n"
-                            "Exit: 0 nothing to change, 2 changes planned, 1 error.\n\noptions");
+                            + exit_codes_help("plan") + "\n\noptions");
   d.add_options()
     ("help,h", "show this help")
     ("root", po::value<std::string>()->default_value("/"), "treat DIR as the filesystem root")
@@ -144,46 +136,6 @@ int plan_command(const std::vector<std::string>& args, std::ostream& out, std::o
     }
   }
   return result->plan.has_changes() ? k_exit_found : k_exit_ok;
-}
-
-int show_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err)
-{
-  if (args.size() != 1 || args[0] == "--help" || args[0] == "-h") {
-    (args.size() == 1 ? out : err) << "cfmigrate show PLAN-FILE\n\nRenders a saved plan, with masked diffs of files that "
-                                      "have not changed since it was made.\n";
-    return args.size() == 1 ? k_exit_ok : k_exit_usage;
-  }
-  auto plan = plan::read_plan_file(args[0]);
-  if (!plan) {
-    err << "cfmigrate show: " << plan.error().describe() << "\n";
-    return k_exit_error;
-  }
-  // Re-read each file; show its diff only when it is still what was planned. Masks come from
-  // detecting the credentials in it again.
-  std::map<std::string, std::string> contents;
-  std::map<std::string, std::vector<plan::Mask>> masks;
-  plan::RenderInput input{&*plan, &contents, &masks, {}};
-  auto recipes = recipe::load_recipes("");
-  std::optional<recipe::RecipeIndex> index;
-  if (recipes) {
-    index.emplace(*recipes);
-  }
-  for (const auto& f : plan->files) {
-    auto content = read_file_content(cfmigrate::real_path(plan->root, f.path));
-    if (!content || sha256_hex(*content) != f.sha256) {
-      input.missing_reason[f.path] = "the file changed since the plan was made";
-      continue;
-    }
-    if (index) {
-      masks[f.path] = plan::credential_masks(*index, f.path, *content);
-    } else {
-      input.missing_reason[f.path] = "recipes could not be loaded to mask secrets";
-      continue;
-    }
-    contents[f.path] = std::move(*content);
-  }
-  plan::render_plan(out, input);
-  return plan->has_changes() ? k_exit_found : k_exit_ok;
 }
 
 } // namespace cfmigrate::cli

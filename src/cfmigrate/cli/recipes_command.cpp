@@ -14,7 +14,8 @@ int recipes_command(const std::vector<std::string>& args, std::ostream& out, std
     if (args[i] == "--recipes" && i + 1 < args.size()) {
       dir = args[++i];
     } else if (args[i] == "--help" || args[i] == "-h") {
-      out << "cfmigrate recipes [--recipes DIR]\n\nValidates and lists the recipes (embedded, then DIR's).\n";
+      out << "cfmigrate recipes [--recipes DIR]\n\nValidates and lists the recipes (embedded, then DIR's).\n"
+          << exit_codes_help("recipes") << "\n";
       return k_exit_ok;
     } else {
       err << "cfmigrate recipes: unexpected argument '" << args[i] << "'\n";

@@ -28,7 +28,7 @@ po::options_description report_options()
                             "can be rolled now (no host uses it, no migration in progress or failed).\n"
                             "A DIR is read as DIR/<host>/*.json (the layout the Ansible role fetches into),\n"
                             "each document counted for the host its directory is named after.\n"
-                            "Exit: 0 the key can be rolled, 2 not yet, 1 error.\n\noptions");
+                            + exit_codes_help("report") + "\n\noptions");
   d.add_options()
     ("help,h", "show this help")
     ("format", po::value<std::string>()->default_value("human"), "human | json (cfmigrate.fleet/1)")

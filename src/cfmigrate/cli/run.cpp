@@ -2,10 +2,14 @@
 
 #include <cfmigrate/cli/apply_command.hpp>
 #include <cfmigrate/cli/exit_codes.hpp>
+#include <cfmigrate/cli/finalize_command.hpp>
 #include <cfmigrate/cli/plan_command.hpp>
 #include <cfmigrate/cli/recipes_command.hpp>
 #include <cfmigrate/cli/report_command.hpp>
+#include <cfmigrate/cli/rollback_command.hpp>
 #include <cfmigrate/cli/scan_command.hpp>
+#include <cfmigrate/cli/show_command.hpp>
+#include <cfmigrate/cli/status_command.hpp>
 #include <cfmigrate/util/version.hpp>
 
 #include <exception>
@@ -17,20 +21,28 @@ namespace cfmigrate::cli {
 
 namespace {
 
-using Command = std::function<int(const std::vector<std::string>&, std::ostream&, std::ostream&)>;
+using Command = std::function<int(const std::vector<std::string>&, std::ostream&, std::ostream&, const FaultInjectorFactory&)>;
+using PlainCommand = int (*)(const std::vector<std::string>&, std::ostream&, std::ostream&);
+
+// A command that never injects faults (all but apply and rollback).
+template<PlainCommand command>
+int without_faults(const std::vector<std::string>& args, std::ostream& out, std::ostream& err, const FaultInjectorFactory&)
+{
+  return command(args, out, err);
+}
 
 const std::map<std::string, std::pair<Command, const char*>>& commands()
 {
   static const std::map<std::string, std::pair<Command, const char*>> k_commands = {
-    {"scan", {scan_command, "find every Global API Key usage (read-only)"}},
-    {"plan", {plan_command, "show and save what a migration would do (changes nothing)"}},
-    {"show", {show_command, "render a saved plan file"}},
+    {"scan", {without_faults<scan_command>, "find every Global API Key usage (read-only)"}},
+    {"plan", {without_faults<plan_command>, "show and save what a migration would do (changes nothing)"}},
+    {"show", {without_faults<show_command>, "render a saved plan file"}},
     {"apply", {apply_command, "create the tokens and rewrite the files of a plan (journalled)"}},
     {"rollback", {rollback_command, "undo an apply: restore the files, delete the tokens"}},
-    {"status", {status_command, "every migration in the state dir and its state"}},
-    {"finalize", {finalize_command, "delete backups and check no Global key usage remains"}},
-    {"report", {report_command, "merge many hosts' scan/plan/status JSON into one fleet report"}},
-    {"recipes", {recipes_command, "list the per-program recipes after validating them"}},
+    {"status", {without_faults<status_command>, "every migration in the state dir and its state"}},
+    {"finalize", {without_faults<finalize_command>, "delete backups and check no Global key usage remains"}},
+    {"report", {without_faults<report_command>, "merge many hosts' scan/plan/status JSON into one fleet report"}},
+    {"recipes", {without_faults<recipes_command>, "list the per-program recipes after validating them"}},
   };
   return k_commands;
 }
@@ -48,7 +60,7 @@ void usage(std::ostream& os)
 
 } // namespace
 
-int run(int argc, char** argv, std::ostream& out, std::ostream& err)
+int run(int argc, char** argv, std::ostream& out, std::ostream& err, const FaultInjectorFactory& faults)
 {
   try {
     std::vector<std::string> args(argv + 1, argv + argc);
@@ -67,7 +79,7 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err)
       return k_exit_usage;
     }
     args.erase(args.begin());
-    return it->second.first(args, out, err);
+    return it->second.first(args, out, err, faults);
   } catch (const std::exception&) {
     // The message could in theory carry input bytes; say only that it failed.
     err << "cfmigrate: internal error (unexpected exception); nothing was printed from its message\n";

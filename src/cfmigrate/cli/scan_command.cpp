@@ -24,7 +24,7 @@ po::options_description scan_options()
   po::options_description d("cfmigrate scan [options] [PATH...]\n\n"
                             "Finds every Cloudflare Global API Key usage under PATH (default: the places\n"
                             "Cloudflare clients keep their configuration). Never prints a key.\n"
-                            "Exit: 0 no Global key found, 2 Global keys found, 1 error.\n\noptions");
+                            + exit_codes_help("scan") + "\n\noptions");
   d.add_options()
     ("help,h", "show this help")
     ("root", po::value<std::string>()->default_value("/"), "treat DIR as the filesystem root (image, container rootfs)")

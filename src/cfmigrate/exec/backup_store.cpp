@@ -3,8 +3,8 @@
 #include <cfmigrate/util/errno_text.hpp>
 #include <cfmigrate/util/file_content.hpp>
 #include <cfmigrate/util/hex.hpp>
+#include <cfmigrate/exec/state_dir.hpp>
 #include <cfmigrate/util/sha256.hpp>
-#include <cfmigrate/util/state_dir.hpp>
 
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>

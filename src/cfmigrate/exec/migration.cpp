@@ -16,11 +16,6 @@ std::string field(const json::object& o, const char* key)
 
 } // namespace
 
-MigrationPaths migration_paths(const std::string& migration_dir)
-{
-  return MigrationPaths{migration_dir, migration_dir + "/plan.json", migration_dir + "/journal.jsonl", migration_dir + "/backups"};
-}
-
 const char* to_string(MigrationState state)
 {
   switch (state) {

@@ -5,12 +5,12 @@
 #include <cfmigrate/exec/executor.hpp>
 
 #include <cfmigrate/exec/run_context.hpp>
+#include <cfmigrate/exec/state_dir.hpp>
 #include <cfmigrate/plan/masked_diff.hpp>
 #include <cfmigrate/plan/plan_file.hpp>
 #include <cfmigrate/scan/detector.hpp>
 #include <cfmigrate/util/atomic_file.hpp>
 #include <cfmigrate/util/sha256.hpp>
-#include <cfmigrate/util/state_dir.hpp>
 
 #include <boost/json.hpp>
 
@@ -40,7 +40,7 @@ public:
   Result<ExecReport> run(std::string plan_id)
   {
     if (plan_id.empty()) {
-      CFM_TRY(std::vector<std::string> ids, list_migrations(m_options.state_dir));
+      CFM_TRY(std::vector<std::string> ids, StateDir::at(m_options.state_dir).list_migrations());
       if (ids.empty()) {
         return make_error(ErrorCode::not_found, "no migration to roll back in " + m_options.state_dir);
       }
@@ -167,34 +167,6 @@ Result<ExecReport> rollback_migration(const recipe::RecipeIndex& index, const st
                                       FaultInjector& faults)
 {
   return RollingBack(index, options, faults).run(plan_id);
-}
-
-Result<std::vector<std::string>> list_migrations(const std::string& state_dir)
-{
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  std::vector<std::pair<std::int64_t, std::string>> found;
-  fs::path dir = fs::path(state_dir) / "migrations";
-  if (!fs::exists(dir, ec)) {
-    return std::vector<std::string>{};
-  }
-  for (const auto& entry : fs::directory_iterator(dir, ec)) {
-    struct stat st{};
-    std::string journal = (entry.path() / "journal.jsonl").string();
-    if (::stat(journal.c_str(), &st) == 0) {
-      std::int64_t when = static_cast<std::int64_t>(st.st_ctim.tv_sec) * 1000000000LL + st.st_ctim.tv_nsec;
-      found.emplace_back(when, entry.path().filename().string());
-    }
-  }
-  if (ec) {
-    return make_error(ErrorCode::io, "cannot list migrations: " + ec.message(), dir.string());
-  }
-  std::sort(found.begin(), found.end());
-  std::vector<std::string> ids;
-  for (auto& [when, id] : found) {
-    ids.push_back(std::move(id));
-  }
-  return ids;
 }
 
 } // namespace cfmigrate::exec

@@ -2,8 +2,8 @@
 
 #include <cfmigrate/scan/detector.hpp>
 #include <cfmigrate/util/real_path.hpp>
+#include <cfmigrate/exec/state_dir.hpp>
 #include <cfmigrate/util/sha256.hpp>
-#include <cfmigrate/util/state_dir.hpp>
 
 #include <boost/json.hpp>
 
@@ -21,14 +21,11 @@ Result<std::unique_ptr<RunContext>> RunContext::open(const ExecOptions& options,
     // One budget for every client of this run (the key's, and each new token's check).
     context->m_client.limiter = std::make_shared<cloudflare::RateLimiter>(context->m_client.rate_limit);
   }
-  std::string migration_path = options.state_dir + "/migrations/" + plan_id;
-  if (!is_valid_migration_id(plan_id)) {
-    return make_error(ErrorCode::invalid_argument, "not a usable plan id: " + plan_id);
-  }
+  CFM_TRY(MigrationPaths paths, StateDir::at(options.state_dir).migration(plan_id));
   struct stat st{};
-  bool exists = ::stat(migration_path.c_str(), &st) == 0;
+  bool exists = ::stat(paths.dir.c_str(), &st) == 0;
   if (options.dry_run) {
-    context->m_paths = migration_paths(migration_path);
+    context->m_paths = paths;
     if (exists) {
       auto store = BackupStore::open(context->m_paths.backups);
       if (store) {
@@ -38,13 +35,12 @@ Result<std::unique_ptr<RunContext>> RunContext::open(const ExecOptions& options,
     return context;
   }
   CFM_TRY(StateDir state, StateDir::open(options.state_dir));
-  CFM_TRY(FileLock lock, FileLock::acquire(options.state_dir + "/lock"));
+  CFM_TRY(FileLock lock, FileLock::acquire(state.lock_path()));
   context->m_lock.emplace(std::move(lock));
   if (!exists && dir == MigrationDir::existing) {
     return make_error(ErrorCode::not_found, "no migration " + plan_id + " in " + options.state_dir);
   }
-  CFM_TRY(std::string migration_dir, state.migration_dir(plan_id));
-  context->m_paths = migration_paths(migration_dir);
+  CFM_TRY(context->m_paths, state.create_migration(plan_id));
   CFM_TRY(BackupStore store, BackupStore::open(context->m_paths.backups));
   context->m_store.emplace(std::move(store));
   CFM_TRY(Journal journal, Journal::open(context->m_paths.journal));

@@ -1,3 +1,4 @@
+#include <cfmigrate/recipe/recipe_index.hpp>
 #include <cfmigrate/plan/masked_diff.hpp>
 
 #include <cfmigrate/scan/detector.hpp>
@@ -95,7 +96,7 @@ std::optional<Mask> credential_mask(const scan::Finding& finding)
   return Mask{finding.setting.value_span, "<" + std::string(scan::to_string(finding.credential)) + " " + finding.fingerprint + ">"};
 }
 
-std::vector<Mask> credential_masks(const scan::RecipeIndex& index, const std::string& path, std::string_view content)
+std::vector<Mask> credential_masks(const recipe::RecipeIndex& index, const std::string& path, std::string_view content)
 {
   scan::DetectStats stats;
   std::vector<Mask> masks;

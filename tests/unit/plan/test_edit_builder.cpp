@@ -1,3 +1,4 @@
+#include <cfmigrate/recipe/recipe_index.hpp>
 #include <cfmigrate/plan/edit_builder.hpp>
 
 #include <cfmigrate/recipe/recipe_loader.hpp>
@@ -27,7 +28,7 @@ std::string render(const std::string& key, bool base64)
 std::string migrate(const std::string& path, const std::string& content)
 {
   static const std::vector<recipe::Recipe> recipes = *recipe::load_recipes("");
-  static const scan::RecipeIndex index(recipes);
+  static const recipe::RecipeIndex index(recipes);
   scan::DetectStats stats;
   std::vector<scan::Finding> findings = scan::detect(index, path, content, stats);
   BOOST_TEST_REQUIRE(findings.size() == 1U);

@@ -1,6 +1,7 @@
 // The planner against a scripted Cloudflare API (plain HTTP on 127.0.0.1, fixed answers): the
 // certbot fixture tree plus a second file with the same key, planned with each --group-by.
 
+#include <cfmigrate/recipe/recipe_index.hpp>
 #include <cfmigrate/plan/planner.hpp>
 
 #include <cfmigrate/recipe/recipe_loader.hpp>
@@ -138,7 +139,7 @@ struct Tree {
 PlanResult plan_with(GroupBy group_by, FakeCloudflare& api, const Tree& tree)
 {
   static const std::vector<recipe::Recipe> recipes = *recipe::load_recipes("");
-  static const scan::RecipeIndex index(recipes);
+  static const recipe::RecipeIndex index(recipes);
   PlanOptions options;
   options.scan.root = tree.dir.path().string();
   options.scan.paths = {"/etc/letsencrypt"};
@@ -231,7 +232,7 @@ BOOST_AUTO_TEST_CASE(zones_given_on_the_command_line_narrow_every_token)
   Tree tree;
   FakeCloudflare api;
   static const std::vector<recipe::Recipe> recipes = *recipe::load_recipes("");
-  static const scan::RecipeIndex index(recipes);
+  static const recipe::RecipeIndex index(recipes);
   PlanOptions options;
   options.scan.root = tree.dir.path().string();
   options.scan.paths = {"/etc/letsencrypt"};

@@ -1,16 +1,18 @@
-#include <cfmigrate/util/state_dir.hpp>
+#include <cfmigrate/exec/state_dir.hpp>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <cstdint>
 #include <filesystem>
+#include <utility>
 
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-namespace cfmigrate {
+namespace cfmigrate::exec {
 
 namespace {
 
@@ -51,6 +53,15 @@ Status verify_existing(const std::string& path, const struct stat& st)
                       path);
   }
   return {};
+}
+
+std::string normalized_path(const std::string& path)
+{
+  std::string normalized = path;
+  while (normalized.size() > 1 && normalized.back() == '/') {
+    normalized.pop_back();
+  }
+  return normalized;
 }
 
 } // namespace
@@ -99,46 +110,54 @@ bool is_valid_migration_id(std::string_view id)
 
 Result<StateDir> StateDir::open(const std::string& path)
 {
-  std::string normalized = path;
-  while (normalized.size() > 1 && normalized.back() == '/') {
-    normalized.pop_back();
-  }
-  CFM_TRY_STATUS(ensure_private_directory(normalized));
-  CFM_TRY_STATUS(ensure_private_directory(normalized + "/migrations"));
-  return StateDir(std::move(normalized));
+  StateDir state = at(path);
+  CFM_TRY_STATUS(ensure_private_directory(state.m_path));
+  CFM_TRY_STATUS(ensure_private_directory(state.migrations_root()));
+  return state;
 }
 
-std::string StateDir::migration_path(std::string_view id) const
+StateDir StateDir::at(const std::string& path)
 {
-  return m_path + "/migrations/" + std::string(id);
+  return StateDir(normalized_path(path));
 }
 
-Result<std::string> StateDir::migration_dir(std::string_view id) const
+Result<MigrationPaths> StateDir::migration(std::string_view id) const
 {
   if (!is_valid_migration_id(id)) {
     return make_error(ErrorCode::invalid_argument,
                       "invalid migration id (expected 1-128 characters of A-Z a-z 0-9 . _ -)");
   }
-  std::string dir = migration_path(id);
-  CFM_TRY_STATUS(ensure_private_directory(dir));
-  return dir;
+  std::string dir = migrations_root() + "/" + std::string(id);
+  return MigrationPaths{dir, dir + "/plan.json", dir + "/journal.jsonl", dir + "/backups"};
+}
+
+Result<MigrationPaths> StateDir::create_migration(std::string_view id) const
+{
+  CFM_TRY(MigrationPaths paths, migration(id));
+  CFM_TRY_STATUS(ensure_private_directory(paths.dir));
+  return paths;
 }
 
 Result<std::vector<std::string>> StateDir::list_migrations() const
 {
-  const std::string root = m_path + "/migrations";
+  const std::string root = migrations_root();
   DIR* dir = ::opendir(root.c_str());
   if (dir == nullptr) {
+    if (errno == ENOENT) {
+      return std::vector<std::string>{};
+    }
     return make_error(ErrorCode::io, std::string("cannot open directory: ") + std::strerror(errno), root);
   }
-  std::vector<std::string> ids;
+  std::vector<std::pair<std::int64_t, std::string>> found;  // (journal ctime in ns, id)
   errno = 0;
   while (const dirent* entry = ::readdir(dir)) {
     const std::string name = entry->d_name;
     struct stat st {};
+    struct stat journal {};
     if (is_valid_migration_id(name) && ::fstatat(::dirfd(dir), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0
-        && S_ISDIR(st.st_mode)) {
-      ids.push_back(name);
+        && S_ISDIR(st.st_mode) && ::fstatat(::dirfd(dir), (name + "/journal.jsonl").c_str(), &journal, 0) == 0) {
+      found.emplace_back(static_cast<std::int64_t>(journal.st_ctim.tv_sec) * 1000000000LL + journal.st_ctim.tv_nsec,
+                         name);
     }
     errno = 0;
   }
@@ -147,8 +166,12 @@ Result<std::vector<std::string>> StateDir::list_migrations() const
   if (err != 0) {
     return make_error(ErrorCode::io, std::string("cannot list directory: ") + std::strerror(err), root);
   }
-  std::sort(ids.begin(), ids.end());
+  std::sort(found.begin(), found.end());
+  std::vector<std::string> ids;
+  for (auto& entry : found) {
+    ids.push_back(std::move(entry.second));
+  }
   return ids;
 }
 
-} // namespace cfmigrate
+} // namespace cfmigrate::exec

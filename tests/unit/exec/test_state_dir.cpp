@@ -1,4 +1,4 @@
-#include <cfmigrate/util/state_dir.hpp>
+#include <cfmigrate/exec/state_dir.hpp>
 
 #include "../../support/temp_dir.hpp"
 
@@ -14,6 +14,7 @@
 namespace fs = std::filesystem;
 namespace utf = boost::unit_test;
 using namespace cfmigrate;
+using namespace cfmigrate::exec;
 using cfmigrate::test::TempDir;
 
 namespace {
@@ -114,17 +115,34 @@ BOOST_AUTO_TEST_CASE(migration_directories)
 {
   auto state = StateDir::open(path("state"));
   BOOST_TEST_REQUIRE(state.has_value());
-  auto b = state->migration_dir("plan-2024-01-02.b");
+  auto b = state->create_migration("plan-2024-01-02.b");
   BOOST_TEST_REQUIRE(b.has_value());
-  BOOST_TEST(*b == path("state") + "/migrations/plan-2024-01-02.b");
-  BOOST_TEST(mode_of(*b) == 0700U);
-  BOOST_TEST_REQUIRE(state->migration_dir("a_1").has_value());
-  BOOST_TEST(state->migration_dir("a_1").has_value()); // idempotent
+  const std::string dir = path("state") + "/migrations/plan-2024-01-02.b";
+  BOOST_TEST(b->dir == dir);
+  BOOST_TEST(b->plan == dir + "/plan.json");
+  BOOST_TEST(b->journal == dir + "/journal.jsonl");
+  BOOST_TEST(b->backups == dir + "/backups");
+  BOOST_TEST(mode_of(b->dir) == 0700U);
+  BOOST_TEST_REQUIRE(state->create_migration("a_1").has_value());
+  BOOST_TEST(state->create_migration("a_1").has_value()); // idempotent
+  BOOST_TEST(StateDir::at(path("state") + "/").migration("a_1")->dir == path("state") + "/migrations/a_1");
+}
+
+BOOST_AUTO_TEST_CASE(lists_migrations_with_a_journal_oldest_first)
+{
+  BOOST_TEST(StateDir::at(path("absent")).list_migrations()->empty());
+  auto state = StateDir::open(path("state"));
+  BOOST_TEST_REQUIRE(state.has_value());
+  BOOST_TEST_REQUIRE(state->create_migration("no-journal").has_value());
+  tmp.write("state/migrations/z-old/journal.jsonl", "{}\n");
+  ::usleep(20000);  // distinct ctimes
+  tmp.write("state/migrations/a-new/journal.jsonl", "{}\n");
   tmp.write("state/migrations/not-a-dir", "x");
+  tmp.write("state/migrations/bad id/journal.jsonl", "{}\n");
 
   auto ids = state->list_migrations();
   BOOST_TEST_REQUIRE(ids.has_value());
-  BOOST_TEST(*ids == (std::vector<std::string>{"a_1", "plan-2024-01-02.b"}));
+  BOOST_TEST(*ids == (std::vector<std::string>{"z-old", "a-new"}));
 }
 
 BOOST_AUTO_TEST_CASE(invalid_migration_ids_are_refused)
@@ -133,9 +151,10 @@ BOOST_AUTO_TEST_CASE(invalid_migration_ids_are_refused)
   BOOST_TEST_REQUIRE(state.has_value());
   for (const char* id : {"", ".", "..", "../escape", "a/b", "sp ace", "nul\n"}) {
     BOOST_TEST(!is_valid_migration_id(id));
-    auto dir = state->migration_dir(id);
+    auto dir = state->create_migration(id);
     BOOST_TEST_REQUIRE(!dir.has_value());
     BOOST_TEST((dir.error().code() == ErrorCode::invalid_argument));
+    BOOST_TEST(!state->migration(id).has_value());
   }
   BOOST_TEST(!is_valid_migration_id(std::string(129, 'a')));
   BOOST_TEST(is_valid_migration_id(std::string(128, 'a')));
