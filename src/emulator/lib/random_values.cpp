@@ -1,4 +1,4 @@
-// Ids, token values and how the state remembers token values (their SHA-256 only).
+// Token values and how the state remembers token values (their SHA-256 only).
 #include <cfmigrate/emulator/state.hpp>
 
 #include <cfmigrate/util/sha256.hpp>
@@ -13,19 +13,6 @@ namespace cfmigrate::emulator {
 std::string hash_secret(const Secret& value)
 {
   return sha256_hex(value.expose_secret_value_for_use_in_credential_slot());
-}
-
-std::string random_hex(std::size_t bytes)
-{
-  std::vector<unsigned char> buf(bytes);
-  RAND_bytes(buf.data(), static_cast<int>(buf.size()));
-  static constexpr char k_hex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : buf) {
-    out += k_hex[c >> 4];
-    out += k_hex[c & 0x0f];
-  }
-  return out;
 }
 
 Secret random_token_value()

@@ -1,3 +1,4 @@
+#include <cfmigrate/util/hex.hpp>
 #include <cfmigrate/emulator/service.hpp>
 
 #include "api_envelope.hpp"

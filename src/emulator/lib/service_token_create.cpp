@@ -1,6 +1,7 @@
 // POST /user/tokens and POST /accounts/{account_id}/tokens: the quota, then the body checked the
 // way Cloudflare does (name, policies with groups and resources of matching scope, IP condition,
 // dates); the new token's value appears only in this response.
+#include <cfmigrate/util/hex.hpp>
 #include <cfmigrate/emulator/service.hpp>
 
 #include "service_call.hpp"

@@ -1,5 +1,6 @@
 // /zones, /zones/{zone_id} and what lies below a zone: DNS records, settings, cache purge and the
 // analytics dashboard.
+#include <cfmigrate/util/hex.hpp>
 #include <cfmigrate/emulator/service.hpp>
 
 #include "service_call.hpp"

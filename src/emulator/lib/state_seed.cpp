@@ -1,4 +1,5 @@
 // Building the State from the seed JSON and the permission-group list (docs/emulator.md).
+#include <cfmigrate/util/hex.hpp>
 #include <cfmigrate/emulator/state.hpp>
 
 #include <cfmigrate/util/rfc3339.hpp>

@@ -1,0 +1,31 @@
+#include <cfmigrate/util/hmac.hpp>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include <array>
+
+namespace cfmigrate {
+
+std::string hmac_sha256_hex(std::string_view key, std::string_view data)
+{
+  std::array<unsigned char, EVP_MAX_MD_SIZE> mac{};
+  unsigned int length = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
+       data.size(), mac.data(), &length);
+  static constexpr char k_digits[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < length; ++i) {
+    out.push_back(k_digits[mac[i] >> 4U]);
+    out.push_back(k_digits[mac[i] & 0xfU]);
+  }
+  return out;
+}
+
+bool macs_equal(std::string_view a, std::string_view b)
+{
+  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+} // namespace cfmigrate
