@@ -46,8 +46,9 @@ struct ExecReport {
 [[nodiscard]] Result<ExecReport> rollback_migration(const recipe::RecipeIndex& index, const std::string& plan_id,
                                                     const ExecOptions& options, FaultInjector& faults);
 
-// The ids of the token `name` this migration may have created: `journalled` (when known) plus
-// every token the API lists under that name.
+// The ids of the token `name` this migration may have created: `journalled` alone when the journal
+// has it; only when it does not (a create whose outcome is unknown) the tokens the API lists under
+// that exact name.
 [[nodiscard]] Result<std::vector<std::string>> token_ids(cloudflare::Client& client, const std::string& name,
                                                          const std::string& journalled);
 

@@ -10,6 +10,7 @@
 #include <cfmigrate/cli/scan_command.hpp>
 #include <cfmigrate/cli/show_command.hpp>
 #include <cfmigrate/cli/status_command.hpp>
+#include <cfmigrate/util/process_hygiene.hpp>
 #include <cfmigrate/util/version.hpp>
 
 #include <exception>
@@ -62,6 +63,8 @@ void usage(std::ostream& os)
 
 int run(int argc, char** argv, std::ostream& out, std::ostream& err, const FaultInjectorFactory& faults)
 {
+  // Every command may hold the Global key: no core file, no ptrace by the same uid.
+  forbid_core_dumps();
   try {
     std::vector<std::string> args(argv + 1, argv + argc);
     if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {

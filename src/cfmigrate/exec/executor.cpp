@@ -3,8 +3,10 @@
 #include <cfmigrate/exec/run_context.hpp>
 #include <cfmigrate/plan/edit_builder.hpp>
 #include <cfmigrate/plan/plan_file.hpp>
+#include <cfmigrate/plan/plan_validation.hpp>
 #include <cfmigrate/scan/detector.hpp>
 #include <cfmigrate/util/atomic_file.hpp>
+#include <cfmigrate/util/process_hygiene.hpp>
 #include <cfmigrate/util/base64.hpp>
 #include <cfmigrate/util/sha256.hpp>
 #include <cfmigrate/util/version.hpp>
@@ -78,6 +80,8 @@ public:
 
   Result<ExecReport> run()
   {
+    // A plan is untrusted input: every field apply relies on is checked before anything exists.
+    CFM_TRY_STATUS(plan::validate_plan(m_plan));
     if (m_plan.host != m_options.host) {
       return report(Outcome::incompatible, "this plan was made for host " + m_plan.host + ", not " + m_options.host);
     }
@@ -369,18 +373,10 @@ private:
       programs.insert(e.program);
     }
     for (const auto& program : programs) {
-      pid_t pid = ::fork();
-      if (pid == 0) {
-        ::setenv("CFMIGRATE_PROGRAM", program.c_str(), 1);
-        ::setenv("CFMIGRATE_PLAN_ID", m_plan.plan_id.c_str(), 1);
-        ::execl("/bin/sh", "sh", "-c", m_options.post_hook.c_str(), static_cast<char*>(nullptr));
-        ::_exit(127);
-      }
-      int status = 0;
-      if (pid > 0) {
-        ::waitpid(pid, &status, 0);
-      }
-      m_context->log("post-hook for " + program + " exited with " + std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1));
+      // A scrubbed environment and no inherited descriptor: the hook never sees a credential or
+      // the API connection (docs/security.md).
+      auto status = run_hook(m_options.post_hook, {{"CFMIGRATE_PROGRAM", program}, {"CFMIGRATE_PLAN_ID", m_plan.plan_id}});
+      m_context->log("post-hook for " + program + " exited with " + (status ? std::to_string(*status) : status.error().message()));
     }
   }
 
@@ -400,7 +396,10 @@ Result<std::vector<std::string>> token_ids(cloudflare::Client& client, const std
 {
   std::vector<std::string> ids;
   if (!journalled.empty()) {
+    // The journal knows the id: that token and no other. Another migration may own a token of
+    // the same name (issue 12, finding 3).
     ids.push_back(journalled);
+    return ids;
   }
   CFM_TRY(std::vector<cloudflare::Token> found, client.find_tokens_by_name(cloudflare::TokenOwner::user(), name));
   for (const auto& f : found) {

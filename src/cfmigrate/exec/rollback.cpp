@@ -8,6 +8,7 @@
 #include <cfmigrate/exec/state_dir.hpp>
 #include <cfmigrate/plan/masked_diff.hpp>
 #include <cfmigrate/plan/plan_file.hpp>
+#include <cfmigrate/plan/plan_validation.hpp>
 #include <cfmigrate/scan/detector.hpp>
 #include <cfmigrate/util/atomic_file.hpp>
 #include <cfmigrate/util/sha256.hpp>
@@ -57,6 +58,7 @@ public:
     }
     m_context = std::move(*context);
     CFM_TRY(plan::Plan plan, plan::read_plan_file(m_context->paths().plan));
+    CFM_TRY_STATUS(plan::validate_plan(plan));
     CFM_TRY(MigrationSummary summary, read_summary(m_context->paths()));
     if (summary.state == MigrationState::rolled_back) {
       m_report.outcome = Outcome::nothing;

@@ -1,5 +1,7 @@
 #include <cfmigrate/util/hmac.hpp>
 
+#include <cfmigrate/util/hex.hpp>
+
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -14,13 +16,7 @@ std::string hmac_sha256_hex(std::string_view key, std::string_view data)
   unsigned int length = 0;
   HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
        data.size(), mac.data(), &length);
-  static constexpr char k_digits[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < length; ++i) {
-    out.push_back(k_digits[mac[i] >> 4U]);
-    out.push_back(k_digits[mac[i] & 0xfU]);
-  }
-  return out;
+  return to_hex(std::string_view(reinterpret_cast<const char*>(mac.data()), length));
 }
 
 bool macs_equal(std::string_view a, std::string_view b)
