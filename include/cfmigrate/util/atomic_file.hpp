@@ -28,6 +28,7 @@
 // Error messages name the step and the errno text, never the content.
 
 #include <cfmigrate/util/file_attributes.hpp>
+#include <cfmigrate/util/anchored_path.hpp>
 #include <cfmigrate/util/result.hpp>
 
 #include <cstdint>
@@ -71,7 +72,19 @@ enum class MissingTarget { fail, create };
 // so the other names would keep the old content).
 enum class HardLinks { refuse, break_link };
 
+// Reaching the file from a directory handle of the root, one component at a time, never through a
+// link (util/anchored_path.hpp; docs/security.md). Used wherever another user may race us.
+struct Anchor {
+  int root_fd = -1;                        // an open directory: the root the path is beneath
+  std::string relative;                    // the path below it, e.g. "/home/a/.acme.sh/account.conf"
+  std::uint32_t trusted_owner = 0;         // besides root, who may own the directories on the way
+  std::optional<FileIdentity> expected;    // the inode that was read: anything else is a conflict
+};
+
 struct AtomicWriteOptions {
+  // Set: the path is reached through the anchor and `path` is only for messages. Unset: the
+  // path is resolved by name (for files only cfmigrate writes, e.g. in its state dir).
+  std::optional<Anchor> anchor;
   MissingTarget missing = MissingTarget::fail;
   HardLinks hard_links = HardLinks::refuse;
   // The attributes the new file gets. Unset: copied from the existing target; for a missing
@@ -106,6 +119,8 @@ public:
 
 private:
   AtomicFile() = default;
+  [[nodiscard]] static Result<AtomicFile> open_anchored(const std::string& path, AtomicWriteOptions options);
+  Status create_temp();
   // The steps of commit(), in order; each fails the AtomicFile as described above.
   Status copy_attributes();            // set_owner, set_xattrs, set_mode
   Status sync_temp();                  // fsync_file, then close

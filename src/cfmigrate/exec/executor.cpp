@@ -5,6 +5,7 @@
 #include <cfmigrate/plan/plan_file.hpp>
 #include <cfmigrate/plan/plan_validation.hpp>
 #include <cfmigrate/scan/detector.hpp>
+#include <cfmigrate/util/anchored_path.hpp>
 #include <cfmigrate/util/atomic_file.hpp>
 #include <cfmigrate/util/process_hygiene.hpp>
 #include <cfmigrate/util/base64.hpp>
@@ -262,11 +263,33 @@ private:
     return {};
   }
 
+  struct HeldFile {
+    UniqueFd root;
+    std::string content;
+    FileIdentity identity;
+  };
+
+  // Reads the file through the anchored walk from the root (never through a link, never through
+  // a directory another user controls) and remembers which inode it was, so the replace can
+  // insist on that inode (docs/security.md).
+  Result<HeldFile> hold_file(const plan::FileState& state) const
+  {
+    const std::string root = m_options.root.empty() ? m_plan.root : m_options.root;
+    HeldFile held;
+    CFM_TRY(held.root, open_root_directory(root.empty() ? std::string("/") : root));
+    CFM_TRY(AnchoredParent parent, open_parent_beneath(held.root.get(), state.path, TrustedOwners{state.uid}));
+    CFM_TRY(OpenedFile opened, open_regular_file_at(parent.dir.get(), parent.name, state.path));
+    CFM_TRY(held.content, read_whole_fd(opened.fd.get(), k_max_mutable_file_bytes, state.path));
+    held.identity = identity_of(opened.st);
+    return held;
+  }
+
   Status write_file(const plan::FileEdit& e)
   {
     const plan::FileState* state = m_plan.file(e.path);
     std::string real = m_context->real_path(m_plan, e.path);
-    CFM_TRY(std::string current, read_file_content(real));
+    CFM_TRY(HeldFile held, hold_file(*state));
+    const std::string& current = held.content;
     std::string original;
     std::uint64_t backup_id = 0;
     const FileRecord* previous = m_previous ? m_previous->file(e.path) : nullptr;
@@ -285,6 +308,9 @@ private:
     if (backup_id == 0 && !m_context->dry_run()) {
       CFM_TRY_STATUS(m_faults.visit("backup"));
       CFM_TRY(BackupRecord record, m_context->store()->save(real));
+      if (record.sha256 != state->sha256) {
+        return make_error(ErrorCode::conflict, "changed while it was being backed up", e.path);
+      }
       backup_id = record.id;
     }
     CFM_TRY_STATUS(step("file_backup", json::object{{"type", "file_backup"}, {"path", e.path}, {"backup_id", backup_id},
@@ -303,6 +329,7 @@ private:
     }
     AtomicWriteOptions write_options;
     write_options.failure_injector = [&](AtomicStep s) { return m_faults.visit(std::string("write:") + step_name(s)); };
+    write_options.anchor = Anchor{held.root.get(), e.path, state->uid, held.identity};
     CFM_TRY_STATUS(replace_file_atomically(real, updated, write_options));
     ++m_report.files_written;
     CFM_TRY_STATUS(step("file_written", json::object{{"type", "file_written"}, {"path", e.path}, {"sha_after", sha_after}}));

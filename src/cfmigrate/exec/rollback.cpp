@@ -57,9 +57,17 @@ public:
       return context.error();
     }
     m_context = std::move(*context);
-    CFM_TRY(plan::Plan plan, plan::read_plan_file(m_context->paths().plan));
-    CFM_TRY_STATUS(plan::validate_plan(plan));
     CFM_TRY(MigrationSummary summary, read_summary(m_context->paths()));
+    auto plan_read = plan::read_plan_file(m_context->paths().plan);
+    if (!plan_read && plan_read.error().code() == ErrorCode::not_found && summary.tokens.empty() && summary.files.empty()) {
+      // An apply stopped before it saved its plan: it created and changed nothing.
+      CFM_TRY_STATUS(m_context->record(json::object{{"type", "rolled_back"}}));
+      m_report.outcome = Outcome::done;
+      m_report.message = "plan " + plan_id + " had changed nothing; marked rolled back";
+      return m_report;
+    }
+    CFM_TRY(plan::Plan plan, std::move(plan_read));
+    CFM_TRY_STATUS(plan::validate_plan(plan));
     if (summary.state == MigrationState::rolled_back) {
       m_report.outcome = Outcome::nothing;
       m_report.message = "plan " + plan_id + " is already rolled back";

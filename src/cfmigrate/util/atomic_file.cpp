@@ -144,6 +144,9 @@ private:
 
 Result<AtomicFile> AtomicFile::open(const std::string& path, AtomicWriteOptions options)
 {
+  if (options.anchor) {
+    return open_anchored(path, std::move(options));
+  }
   CFM_TRY(const Resolved resolved, resolve(path));
   if (!resolved.exists && options.missing == MissingTarget::fail) {
     return make_error(ErrorCode::not_found, "cannot replace: file does not exist", path);
@@ -188,24 +191,69 @@ Result<AtomicFile> AtomicFile::open(const std::string& path, AtomicWriteOptions 
     return make_error(err == ENOENT ? ErrorCode::not_found : ErrorCode::io,
                       "cannot open directory: " + errno_text(err), path);
   }
+  CFM_TRY_STATUS(file.create_temp());
+  return file;
+}
 
-  CFM_TRY_STATUS(file.inject(AtomicStep::open_temp));
-  const std::string prefix = temp_prefix_for(file.m_target_name);
+Result<AtomicFile> AtomicFile::open_anchored(const std::string& path, AtomicWriteOptions options)
+{
+  const Anchor& anchor = *options.anchor;
+  CFM_TRY(AnchoredParent parent,
+          open_parent_beneath(anchor.root_fd, anchor.relative, TrustedOwners{anchor.trusted_owner}));
+  AtomicFile file;
+  file.m_requested = path;
+  file.m_target = parent.display_path;
+  const std::size_t slash = parent.display_path.rfind('/');
+  file.m_dir = slash == 0 ? std::string("/") : parent.display_path.substr(0, slash);
+  file.m_target_name = parent.name;
+  file.m_injector = std::move(options.failure_injector);
+  auto target = open_regular_file_at(parent.dir.get(), parent.name, parent.display_path);
+  if (!target && (target.error().code() != ErrorCode::not_found || options.missing == MissingTarget::fail)) {
+    return target.error();
+  }
+  if (target) {
+    if (target->st.st_nlink > 1 && options.hard_links == HardLinks::refuse) {
+      return make_error(ErrorCode::unsupported, "cannot replace: the file has several hard links", path);
+    }
+    if (anchor.expected && identity_of(target->st) != *anchor.expected) {
+      return make_error(ErrorCode::conflict, "the file was replaced since it was read; not changed", path);
+    }
+    file.m_target_existed = true;
+    file.m_target_dev = static_cast<std::uint64_t>(target->st.st_dev);
+    file.m_target_ino = static_cast<std::uint64_t>(target->st.st_ino);
+  }
+  if (options.attributes) {
+    file.m_attributes = std::move(*options.attributes);
+  } else if (target) {
+    CFM_TRY(file.m_attributes, read_file_attributes(target->fd.get(), path));
+  } else {
+    file.m_attributes.mode = 0600;
+    file.m_attributes.uid = static_cast<std::uint32_t>(::geteuid());
+    file.m_attributes.gid = static_cast<std::uint32_t>(::getegid());
+  }
+  file.m_dir_fd = parent.dir.release();
+  CFM_TRY_STATUS(file.create_temp());
+  return file;
+}
+
+Status AtomicFile::create_temp()
+{
+  CFM_TRY_STATUS(inject(AtomicStep::open_temp));
+  const std::string prefix = temp_prefix_for(m_target_name);
   for (int attempt = 0; attempt < 100; ++attempt) {
     std::string name = prefix + random_hex(k_random_hex_digits / 2) + std::string(k_temp_suffix);
-    const int fd = ::openat(file.m_dir_fd, name.c_str(),
-                            O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    const int fd = ::openat(m_dir_fd, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (fd >= 0) {
-      file.m_fd = fd;
-      file.m_temp_name = std::move(name);
-      file.m_temp = (file.m_dir == "/" ? std::string() : file.m_dir) + "/" + file.m_temp_name;
-      return file;
+      m_fd = fd;
+      m_temp_name = std::move(name);
+      m_temp = (m_dir == "/" ? std::string() : m_dir) + "/" + m_temp_name;
+      return {};
     }
     if (errno != EEXIST) {
-      return file.fail_step(AtomicStep::open_temp, errno).error();
+      return fail_step(AtomicStep::open_temp, errno);
     }
   }
-  return file.fail_step(AtomicStep::open_temp, EEXIST).error();
+  return fail_step(AtomicStep::open_temp, EEXIST);
 }
 
 AtomicFile::AtomicFile(AtomicFile&& other) noexcept
