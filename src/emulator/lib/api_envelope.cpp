@@ -1,5 +1,7 @@
 #include "api_envelope.hpp"
 
+#include <cfmigrate/util/text.hpp>
+
 #include <boost/json/serialize.hpp>
 
 #include <algorithm>
@@ -10,13 +12,6 @@ namespace cfmigrate::emulator {
 namespace json = boost::json;
 
 namespace {
-
-std::string lower(std::string_view s)
-{
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 bool parse_int(const std::string& text, long long& out)
 {
@@ -122,13 +117,13 @@ Response paginated(const Query& query, const json::array& items)
 
 bool name_matches(std::string_view filter, const std::string& name)
 {
-  const std::string lowered_name = lower(name);
+  const std::string lowered_name = to_lower(name);
   for (const NameOperator& op : k_name_operators) {
     if (!starts_with(filter, op.prefix)) {
       continue;
     }
     const bool sensitive = op.letter_case == Case::sensitive;
-    const std::string arg = sensitive ? std::string(filter.substr(op.prefix.size())) : lower(filter.substr(op.prefix.size()));
+    const std::string arg = sensitive ? std::string(filter.substr(op.prefix.size())) : to_lower(filter.substr(op.prefix.size()));
     const std::string subject = sensitive ? name : lowered_name;
     const std::string_view kind = op.prefix.substr(0, op.prefix.find('_'));
     if (op.prefix == "not_equal:") {
@@ -142,7 +137,7 @@ bool name_matches(std::string_view filter, const std::string& name)
     }
     return subject.find(arg) != std::string::npos;
   }
-  return lowered_name == lower(filter);
+  return lowered_name == to_lower(filter);
 }
 
 } // namespace cfmigrate::emulator

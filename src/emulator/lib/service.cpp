@@ -1,4 +1,5 @@
 #include <cfmigrate/util/hex.hpp>
+#include <cfmigrate/util/text.hpp>
 #include <cfmigrate/emulator/service.hpp>
 
 #include "api_envelope.hpp"
@@ -15,13 +16,6 @@ namespace cfmigrate::emulator {
 namespace json = boost::json;
 
 namespace {
-
-std::string lower(std::string_view s)
-{
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 constexpr std::size_t k_log_entries = 1000;
 
@@ -47,9 +41,9 @@ std::string url_decode(std::string_view text)
 
 std::string Request::header(std::string_view name) const
 {
-  const std::string n = lower(name);
+  const std::string n = to_lower(name);
   for (const auto& [k, v] : headers) {
-    if (lower(k) == n) {
+    if (to_lower(k) == n) {
       return v;
     }
   }

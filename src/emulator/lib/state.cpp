@@ -1,5 +1,6 @@
 // Looking things up in the emulator's world, and how tokens and the state are shown.
 #include <cfmigrate/emulator/state.hpp>
+#include <cfmigrate/util/text.hpp>
 
 #include <boost/json/value_from.hpp>
 
@@ -12,20 +13,13 @@ namespace json = boost::json;
 
 namespace {
 
-std::string lower(std::string_view s)
-{
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
 } // namespace
 
 const UserRecord* State::find_user_by_email(std::string_view email) const
 {
-  const std::string e = lower(email);
+  const std::string e = to_lower(email);
   for (const UserRecord& u : users) {
-    if (lower(u.email) == e) {
+    if (to_lower(u.email) == e) {
       return &u;
     }
   }
