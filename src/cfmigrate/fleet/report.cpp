@@ -1,5 +1,7 @@
 #include <cfmigrate/fleet/report.hpp>
 
+#include <cfmigrate/util/join.hpp>
+
 #include <boost/json.hpp>
 
 #include <algorithm>
@@ -50,18 +52,6 @@ std::vector<const json::object*> objects(const json::object& o, std::string_view
     if (item.is_object()) {
       out.push_back(&item.as_object());
     }
-  }
-  return out;
-}
-
-std::string join(const std::set<std::string>& items, const char* separator = ", ")
-{
-  std::string out;
-  for (const auto& item : items) {
-    if (!out.empty()) {
-      out += separator;
-    }
-    out += item;
   }
   return out;
 }
@@ -275,13 +265,47 @@ Result<DocumentKind> document_kind(const json::value& value)
                                                 " or " + k_status_format);
 }
 
-Result<Fleet> build_fleet(const std::vector<Document>& documents)
+namespace {
+
+// A status document: its migrations grouped by host (the caller's name, else each migration's,
+// else the document's).
+Status add_status(const Document& d, const json::object& doc, std::map<std::string, HostView>& hosts,
+                  std::vector<std::string>& warnings)
 {
-  if (documents.empty()) {
-    return make_error(ErrorCode::invalid_argument, "no documents given");
+  const std::string doc_host = str(doc, "host");
+  std::map<std::string, std::vector<MigrationView>> by_host;
+  for (const json::object* m : objects(doc, "migrations")) {
+    std::string name = d.host;
+    if (name.empty()) {
+      name = str(*m, "host");
+    }
+    if (name.empty()) {
+      name = doc_host;
+    }
+    if (name.empty()) {
+      return make_error(ErrorCode::parse, "status names no host", d.source);
+    }
+    by_host[name].push_back(read_migration(*m));
   }
-  Fleet fleet;
-  std::map<std::string, HostView> hosts;
+  if (by_host.empty()) {
+    const std::string name = d.host.empty() ? doc_host : d.host;
+    if (name.empty()) {
+      return make_error(ErrorCode::parse, "status names no host", d.source);
+    }
+    by_host[name];
+  }
+  for (auto& [name, migrations] : by_host) {
+    HostView& h = host_named(hosts, name);
+    replacing(h.status_source, h.has_status, d.source, name, DocumentKind::status, warnings);
+    h.migrations = std::move(migrations);
+  }
+  return {};
+}
+
+// Reads every document into the per-host views.
+Status collect_documents(const std::vector<Document>& documents, std::map<std::string, HostView>& hosts,
+                         std::vector<std::string>& warnings)
+{
   for (const Document& d : documents) {
     auto kind = document_kind(d.json);
     if (!kind) {
@@ -295,7 +319,7 @@ Result<Fleet> build_fleet(const std::vector<Document>& documents)
         return make_error(ErrorCode::parse, "scan report names no host", d.source);
       }
       HostView& h = host_named(hosts, name);
-      replacing(h.scan_source, h.scanned, d.source, name, *kind, fleet.warnings);
+      replacing(h.scan_source, h.scanned, d.source, name, *kind, warnings);
       read_scan(doc, h);
       break;
     }
@@ -305,46 +329,21 @@ Result<Fleet> build_fleet(const std::vector<Document>& documents)
         return make_error(ErrorCode::parse, "plan names no host", d.source);
       }
       HostView& h = host_named(hosts, name);
-      replacing(h.plan_source, h.planned, d.source, name, *kind, fleet.warnings);
+      replacing(h.plan_source, h.planned, d.source, name, *kind, warnings);
       read_plan(doc, h);
       break;
     }
-    case DocumentKind::status: {
-      const std::string doc_host = str(doc, "host");
-      // Group the migrations by host: the caller's name, else each migration's, else the document's.
-      std::map<std::string, std::vector<MigrationView>> by_host;
-      for (const json::object* m : objects(doc, "migrations")) {
-        std::string name = d.host;
-        if (name.empty()) {
-          name = str(*m, "host");
-        }
-        if (name.empty()) {
-          name = doc_host;
-        }
-        if (name.empty()) {
-          return make_error(ErrorCode::parse, "status names no host", d.source);
-        }
-        by_host[name].push_back(read_migration(*m));
-      }
-      if (by_host.empty()) {
-        const std::string name = d.host.empty() ? doc_host : d.host;
-        if (name.empty()) {
-          return make_error(ErrorCode::parse, "status names no host", d.source);
-        }
-        by_host[name];
-      }
-      for (auto& [name, migrations] : by_host) {
-        HostView& h = host_named(hosts, name);
-        replacing(h.status_source, h.has_status, d.source, name, *kind, fleet.warnings);
-        h.migrations = std::move(migrations);
-      }
+    case DocumentKind::status:
+      CFM_TRY_STATUS(add_status(d, doc, hosts, warnings));
       break;
     }
-    }
   }
+  return {};
+}
 
-  // Hosts, totals, keys.
-  std::map<std::string, KeyView> keys;
+// Totals, the keys and who uses them, and token names and ids seen on more than one host.
+void tally_hosts(std::map<std::string, HostView>& hosts, std::map<std::string, KeyView>& keys, Fleet& fleet)
+{
   std::map<std::string, std::set<std::string>> token_name_hosts;
   std::map<std::string, std::set<std::string>> token_id_hosts;
   Totals& t = fleet.totals;
@@ -417,7 +416,11 @@ Result<Fleet> build_fleet(const std::vector<Document>& documents)
     }
   }
 
-  // The verdict. Blockers that concern every key first, then each key's users.
+}
+
+// The verdict. Blockers that concern every key first, then each key's users.
+void decide_verdict(const std::map<std::string, HostView>& hosts, std::map<std::string, KeyView>& keys, Fleet& fleet)
+{
   std::vector<std::string> global_blockers;
   for (const auto& [name, h] : hosts) {
     if (!h.scanned) {
@@ -462,6 +465,21 @@ Result<Fleet> build_fleet(const std::vector<Document>& documents)
     fleet.keys.push_back(k);
   }
   fleet.can_roll = fleet.blockers.empty();
+}
+
+} // namespace
+
+Result<Fleet> build_fleet(const std::vector<Document>& documents)
+{
+  if (documents.empty()) {
+    return make_error(ErrorCode::invalid_argument, "no documents given");
+  }
+  Fleet fleet;
+  std::map<std::string, HostView> hosts;
+  CFM_TRY_STATUS(collect_documents(documents, hosts, fleet.warnings));
+  std::map<std::string, KeyView> keys;
+  tally_hosts(hosts, keys, fleet);
+  decide_verdict(hosts, keys, fleet);
   for (auto& [name, h] : hosts) {
     fleet.hosts.push_back(std::move(h));
   }
@@ -577,98 +595,6 @@ json::value to_json(const Fleet& fleet)
   }
   o["hosts"] = std::move(hosts);
   return o;
-}
-
-void write_human(std::ostream& out, const Fleet& fleet)
-{
-  const Totals& t = fleet.totals;
-  out << "Fleet: " << t.hosts << " host(s): " << t.scanned << " scanned, " << t.planned << " planned, " << t.with_status
-      << " with status\n";
-  std::string states;
-  for (const auto& [state, n] : t.states) {
-    states += (states.empty() ? "" : ", ") + std::to_string(n) + " " + state;
-  }
-  out << "States: " << states << "\n\n";
-
-  out << "Global API keys\n";
-  if (fleet.keys.empty()) {
-    out << "  (none found)\n";
-  }
-  for (const auto& k : fleet.keys) {
-    out << "  " << k.fingerprint << "  " << (k.emails.empty() ? std::string("(no e-mail)") : join(k.emails)) << "  used on "
-        << k.hosts_using() << " host(s)";
-    if (!k.planned_hosts.empty()) {
-      out << ", planned away on " << k.planned_hosts.size();
-    }
-    out << (k.can_roll ? "  -> can be rolled" : "") << "\n";
-    std::size_t width = 4;
-    for (const auto& h : k.hosts) {
-      width = std::max(width, h.host.size());
-    }
-    for (const auto& h : k.hosts) {
-      out << "    " << std::left << std::setw(static_cast<int>(width)) << h.host << "  " << join(h.programs) << "  ("
-          << join(h.paths) << ")" << (h.active == 0 ? "  [commented out only]" : "") << "\n";
-    }
-  }
-  out << "\nHosts\n";
-  std::size_t width = 4;
-  for (const auto& h : fleet.hosts) {
-    width = std::max(width, h.host.size());
-  }
-  const int w = static_cast<int>(width);
-  out << "  " << std::left << std::setw(w) << "host" << "  " << std::setw(13) << "state" << std::right << std::setw(9)
-      << "key uses" << std::setw(16) << "tokens (live)" << std::setw(15) << "files changed" << std::setw(10) << "restored"
-      << std::setw(10) << "failures" << std::setw(11) << "rollbacks" << "\n";
-  for (const auto& h : fleet.hosts) {
-    std::size_t created = 0;
-    std::size_t live = 0;
-    std::size_t changed = 0;
-    std::size_t restored = 0;
-    std::size_t failures = 0;
-    std::size_t rollbacks = 0;
-    for (const auto& m : h.migrations) {
-      created += m.tokens_created;
-      live += m.tokens_live;
-      changed += m.files_changed;
-      restored += m.files_restored;
-      failures += m.failures.size();
-      rollbacks += m.rollbacks;
-    }
-    const std::string uses = h.scanned ? std::to_string(h.active_usages()) : std::string("?");
-    const std::string tokens = std::to_string(created) + " (" + std::to_string(live) + ")";
-    out << "  " << std::left << std::setw(w) << h.host << "  " << std::setw(13) << h.state() << std::right << std::setw(9) << uses
-        << std::setw(16) << tokens << std::setw(15) << changed << std::setw(10) << restored << std::setw(10) << failures
-        << std::setw(11) << rollbacks << "\n";
-    for (const auto& m : h.migrations) {
-      for (const auto& [step, message] : m.failures) {
-        out << "    " << m.plan_id << " failed at " << step << ": " << message << "\n";
-      }
-    }
-  }
-  out << "\nTotals: " << t.tokens_created << " token(s) created (" << t.tokens_live << " live), " << t.files_changed
-      << " file(s) changed, " << t.files_restored << " restored, " << t.failures << " failure(s), " << t.rollbacks
-      << " rollback(s); " << t.global_key_usages << " Global key usage(s) on " << t.hosts_using_global_key << " host(s)\n";
-
-  out << "\nCan the Global key be rolled now? " << (fleet.can_roll ? "YES" : "NO") << "\n";
-  if (fleet.can_roll && !fleet.keys.empty()) {
-    out << "  No host uses it and no migration is in progress or failed. Finalize the hosts (their\n"
-           "  backups hold the key), then roll it: My Profile > API Tokens > Global API Key > Change.\n";
-  }
-  for (const auto& b : fleet.blockers) {
-    out << "  - " << b << "\n";
-  }
-  if (!fleet.notes.empty()) {
-    out << "\nNotes\n";
-    for (const auto& n : fleet.notes) {
-      out << "  - " << n << "\n";
-    }
-  }
-  if (!fleet.warnings.empty()) {
-    out << "\nWarnings\n";
-    for (const auto& wn : fleet.warnings) {
-      out << "  - " << wn << "\n";
-    }
-  }
 }
 
 } // namespace cfmigrate::fleet

@@ -60,6 +60,49 @@ struct Prefilter::Tables {
   Prefilter::Engine engine = Prefilter::Engine::scalar;
 };
 
+namespace {
+
+// The longest run of a glob without '*' or '?': a file whose path lacks it cannot match.
+std::string longest_literal(const std::string& glob)
+{
+  std::string literal;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i <= glob.size(); ++i) {
+    if (i == glob.size() || glob[i] == '*' || glob[i] == '?') {
+      if (i - start > literal.size()) {
+        literal = glob.substr(start, i - start);
+      }
+      start = i + 1;
+    }
+  }
+  return literal;
+}
+
+// Drops empty and duplicate needles, and those containing a shorter one (it is found first).
+// True when an empty needle was asked for: then every file must pass.
+bool keep_shortest_needles(std::vector<std::string>& needles, std::vector<std::string>& kept)
+{
+  bool pass_all = false;
+  std::sort(needles.begin(), needles.end(), [](const std::string& a, const std::string& b) {
+    return a.size() != b.size() ? a.size() < b.size() : a < b;
+  });
+  needles.erase(std::unique(needles.begin(), needles.end()), needles.end());
+  for (const auto& n : needles) {
+    if (n.empty()) {
+      pass_all = true;
+      continue;
+    }
+    bool redundant = std::any_of(kept.begin(), kept.end(),
+                                 [&](const std::string& shorter) { return n.find(shorter) != std::string::npos; });
+    if (!redundant) {
+      kept.push_back(n);
+    }
+  }
+  return pass_all;
+}
+
+} // namespace
+
 Prefilter::Prefilter(const recipe::RecipeIndex& index, Engine engine) : m_tables(std::make_unique<Tables>())
 {
   std::vector<std::string> needles;
@@ -89,16 +132,7 @@ Prefilter::Prefilter(const recipe::RecipeIndex& index, Engine engine) : m_tables
       add_names();  // an empty signal is found in every file
     }
     for (const auto& p : d.paths) {
-      std::string literal;
-      std::size_t start = 0;
-      for (std::size_t i = 0; i <= p.size(); ++i) {
-        if (i == p.size() || p[i] == '*' || p[i] == '?') {
-          if (i - start > literal.size()) {
-            literal = p.substr(start, i - start);
-          }
-          start = i + 1;
-        }
-      }
+      const std::string literal = longest_literal(p);
       auto same = std::find_if(m_globs.begin(), m_globs.end(), [&](const PathGlobs& g) { return g.literal == literal; });
       if (same == m_globs.end()) {
         m_globs.push_back({literal, {p}});
@@ -107,22 +141,7 @@ Prefilter::Prefilter(const recipe::RecipeIndex& index, Engine engine) : m_tables
       }
     }
   }
-  // Drop empty and duplicate needles, and those containing a shorter one (it is found first).
-  std::sort(needles.begin(), needles.end(), [](const std::string& a, const std::string& b) {
-    return a.size() != b.size() ? a.size() < b.size() : a < b;
-  });
-  needles.erase(std::unique(needles.begin(), needles.end()), needles.end());
-  for (const auto& n : needles) {
-    if (n.empty()) {
-      pass_all = true;
-      continue;
-    }
-    bool redundant = std::any_of(m_needles.begin(), m_needles.end(),
-                                 [&](const std::string& shorter) { return n.find(shorter) != std::string::npos; });
-    if (!redundant) {
-      m_needles.push_back(n);
-    }
-  }
+  pass_all = keep_shortest_needles(needles, m_needles) || pass_all;
   if (pass_all || m_needles.size() > 60000) {
     m_needles = {""};  // matches everywhere: the content test passes every file
   }
