@@ -51,6 +51,8 @@ public:
   [[nodiscard]] Result<cloudflare::Client*> client_for(const recipe::RecipeIndex& index, const plan::Plan& plan,
                                                        const std::string& fingerprint);
 
+  // The root the plan's paths are under: --root, else the plan's, else "/".
+  std::string root(const plan::Plan& plan) const;
   std::string real_path(const plan::Plan& plan, const std::string& reported) const;
 
 private:

@@ -91,11 +91,7 @@ struct OpenedFile {
 [[nodiscard]] Result<OpenedFile> open_regular_file_at(int dir_fd, const std::string& name,
                                                       const std::string& display_path);
 
-// Reads the whole file from the descriptor, at most `limit` bytes (a larger file is an error, so
-// a file that grows without bound cannot exhaust memory).
-[[nodiscard]] Result<std::string> read_whole_fd(int fd, std::size_t limit, const std::string& display_path);
-
-// The largest config file apply and rollback will hold in memory.
+// The largest config file apply and rollback will hold in memory (read_fd_content's limit).
 inline constexpr std::size_t k_max_mutable_file_bytes = 64U * 1024U * 1024U;
 
 } // namespace cfmigrate

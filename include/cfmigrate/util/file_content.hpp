@@ -19,7 +19,9 @@ enum class FinalSymlink { follow, refuse };
 
 // The whole content of the file open on `fd`: for a regular file from offset 0 whatever the
 // descriptor's position (which is not moved); a pipe is read from where it is. EINTR is retried.
-// `fd` stays open. ErrorCode::io on a read error.
-[[nodiscard]] Result<std::string> read_fd_content(int fd, const std::string& path_for_errors);
+// `fd` stays open. ErrorCode::io on a read error; ErrorCode::unsupported past `limit` bytes (so a
+// file that grows without bound cannot exhaust memory).
+[[nodiscard]] Result<std::string> read_fd_content(int fd, const std::string& path_for_errors,
+                                                  std::size_t limit = static_cast<std::size_t>(-1));
 
 } // namespace cfmigrate

@@ -19,7 +19,6 @@
 #include <map>
 #include <set>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 namespace cfmigrate::exec {
@@ -274,12 +273,11 @@ private:
   // insist on that inode (docs/security.md).
   Result<HeldFile> hold_file(const plan::FileState& state) const
   {
-    const std::string root = m_options.root.empty() ? m_plan.root : m_options.root;
     HeldFile held;
-    CFM_TRY(held.root, open_root_directory(root.empty() ? std::string("/") : root));
+    CFM_TRY(held.root, open_root_directory(m_context->root(m_plan)));
     CFM_TRY(AnchoredParent parent, open_parent_beneath(held.root.get(), state.path, TrustedOwners{state.uid}));
     CFM_TRY(OpenedFile opened, open_regular_file_at(parent.dir.get(), parent.name, state.path));
-    CFM_TRY(held.content, read_whole_fd(opened.fd.get(), k_max_mutable_file_bytes, state.path));
+    CFM_TRY(held.content, read_fd_content(opened.fd.get(), state.path, k_max_mutable_file_bytes));
     held.identity = identity_of(opened.st);
     return held;
   }

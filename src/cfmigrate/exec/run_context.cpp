@@ -71,6 +71,12 @@ void RunContext::log(const std::string& line) const
   }
 }
 
+std::string RunContext::root(const plan::Plan& plan) const
+{
+  const std::string& chosen = m_options.root.empty() ? plan.root : m_options.root;
+  return chosen.empty() ? std::string("/") : chosen;
+}
+
 std::string RunContext::real_path(const plan::Plan& plan, const std::string& reported) const
 {
   return cfmigrate::real_path(m_options.root.empty() ? plan.root : m_options.root, reported);

@@ -1,7 +1,8 @@
 #include <cfmigrate/util/anchored_path.hpp>
 
+#include <cfmigrate/util/errno_text.hpp>
+
 #include <cerrno>
-#include <cstring>
 
 #include <fcntl.h>
 #include <linux/openat2.h>
@@ -11,11 +12,6 @@
 namespace cfmigrate {
 
 namespace {
-
-std::string errno_message(int err)
-{
-  return std::strerror(err);
-}
 
 // openat2 is Linux 5.6+; older kernels (and seccomp filters that hide it) answer ENOSYS, and then
 // the component-wise walk below does the same job.
@@ -47,7 +43,7 @@ Error walk_error(int err, const std::string& display)
   if (err == ENOENT) {
     return make_error(ErrorCode::not_found, "directory does not exist", display);
   }
-  return make_error(ErrorCode::io, "cannot open directory: " + errno_message(err), display);
+  return make_error(ErrorCode::io, "cannot open directory: " + errno_text(err), display);
 }
 
 // One component, never through a link: O_NOFOLLOW makes a symlink fail with ELOOP, O_DIRECTORY a
@@ -152,7 +148,7 @@ Result<UniqueFd> open_root_directory(const std::string& root)
   const int fd = ::open(root.empty() ? "/" : root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) {
     const int err = errno;
-    return make_error(err == ENOENT ? ErrorCode::not_found : ErrorCode::io, "cannot open root: " + errno_message(err), root);
+    return make_error(err == ENOENT ? ErrorCode::not_found : ErrorCode::io, "cannot open root: " + errno_text(err), root);
   }
   return UniqueFd(fd);
 }
@@ -170,7 +166,7 @@ Result<AnchoredParent> open_parent_beneath(int root_fd, std::string_view relativ
   // The root itself is trusted (the operator named it); every directory below it is checked.
   const int root_copy = ::fcntl(root_fd, F_DUPFD_CLOEXEC, 0);
   if (root_copy < 0) {
-    return make_error(ErrorCode::io, "cannot duplicate the root handle: " + errno_message(errno), display);
+    return make_error(ErrorCode::io, "cannot duplicate the root handle: " + errno_text(errno), display);
   }
   UniqueFd current(root_copy);
   std::string walked;
@@ -179,7 +175,7 @@ Result<AnchoredParent> open_parent_beneath(int root_fd, std::string_view relativ
     CFM_TRY(UniqueFd next, open_directory_component(current.get(), part, walked));
     struct stat st {};
     if (::fstat(next.get(), &st) != 0) {
-      return make_error(ErrorCode::io, "cannot stat directory: " + errno_message(errno), walked);
+      return make_error(ErrorCode::io, "cannot stat directory: " + errno_text(errno), walked);
     }
     CFM_TRY_STATUS(check_directory_is_trusted(st, owners, walked));
     current = std::move(next);
@@ -203,7 +199,7 @@ Result<AnchoredParent> open_parent_beneath(int root_fd, std::string_view relativ
   }
   struct stat dir_st {};
   if (::fstat(current.get(), &dir_st) != 0) {
-    return make_error(ErrorCode::io, "cannot stat directory: " + errno_message(errno), display);
+    return make_error(ErrorCode::io, "cannot stat directory: " + errno_text(errno), display);
   }
   out.dir_identity = identity_of(dir_st);
   out.dir_owner = static_cast<std::uint32_t>(dir_st.st_uid);
@@ -221,13 +217,13 @@ Result<OpenedFile> open_regular_file_at(int dir_fd, const std::string& name, con
       return make_error(ErrorCode::unsupported, "is a symbolic link that was not planned: refusing to follow it",
                         display_path);
     }
-    return make_error(err == ENOENT ? ErrorCode::not_found : ErrorCode::io, "cannot open: " + errno_message(err),
+    return make_error(err == ENOENT ? ErrorCode::not_found : ErrorCode::io, "cannot open: " + errno_text(err),
                       display_path);
   }
   OpenedFile out;
   out.fd = UniqueFd(fd);
   if (::fstat(fd, &out.st) != 0) {
-    return make_error(ErrorCode::io, "cannot stat: " + errno_message(errno), display_path);
+    return make_error(ErrorCode::io, "cannot stat: " + errno_text(errno), display_path);
   }
   if (!S_ISREG(out.st.st_mode)) {
     return make_error(ErrorCode::unsupported, "is not a regular file (FIFO, device, socket or directory)", display_path);
@@ -238,30 +234,6 @@ Result<OpenedFile> open_regular_file_at(int dir_fd, const std::string& name, con
     (void)::fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
   }
   return out;
-}
-
-Result<std::string> read_whole_fd(int fd, std::size_t limit, const std::string& display_path)
-{
-  std::string out;
-  char buffer[65536];
-  for (;;) {
-    const ssize_t got = ::read(fd, buffer, sizeof buffer);
-    if (got < 0) {
-      if (errno == EINTR) {
-        continue;
-      }
-      return make_error(ErrorCode::io, "cannot read: " + errno_message(errno), display_path);
-    }
-    if (got == 0) {
-      return out;
-    }
-    if (out.size() + static_cast<std::size_t>(got) > limit) {
-      return make_error(ErrorCode::unsupported, "is larger than " + std::to_string(limit / (1024 * 1024))
-                                                  + " MiB: not a configuration file cfmigrate rewrites",
-                        display_path);
-    }
-    out.append(buffer, static_cast<std::size_t>(got));
-  }
 }
 
 } // namespace cfmigrate

@@ -121,23 +121,6 @@ Result<Resolved> resolve(const std::string& path)
   return out;
 }
 
-class FdGuard {
-public:
-  explicit FdGuard(int fd) : m_fd(fd) {}
-  ~FdGuard()
-  {
-    if (m_fd >= 0) {
-      ::close(m_fd);
-    }
-  }
-  FdGuard(const FdGuard&) = delete;
-  FdGuard& operator=(const FdGuard&) = delete;
-  int get() const { return m_fd; }
-
-private:
-  int m_fd;
-};
-
 } // namespace
 
 // ---- AtomicFile -------------------------------------------------------------------------------
@@ -570,7 +553,7 @@ Result<std::size_t> remove_stale_temp_files(const std::string& path)
     }
   }
   const int read_err = errno;
-  const FdGuard dir_fd(::dup(::dirfd(dir)));
+  const UniqueFd dir_fd(::fcntl(::dirfd(dir), F_DUPFD_CLOEXEC, 0));
   ::closedir(dir);
   if (read_err != 0) {
     return make_error(ErrorCode::io, "cannot list directory: " + errno_text(read_err), split.dir);

@@ -1,5 +1,7 @@
 #include <cfmigrate/util/display_text.hpp>
 
+#include <cfmigrate/util/hex.hpp>
+
 #include <cstdint>
 
 namespace cfmigrate {
@@ -44,12 +46,10 @@ std::size_t utf8_sequence_length(std::string_view s, std::size_t at)
   return length;
 }
 
-void append_hex_escape(std::string& out, unsigned char c)
+void append_hex_escape(std::string& out, char c)
 {
-  static constexpr char k_digits[] = "0123456789abcdef";
   out += "\\x";
-  out += k_digits[c >> 4U];
-  out += k_digits[c & 0xfU];
+  out += to_hex(std::string_view(&c, 1));
 }
 
 } // namespace
@@ -75,7 +75,7 @@ std::string escape_for_terminal(std::string_view bytes)
     const std::size_t n = utf8_sequence_length(bytes, at);
     const bool c1_control = n == 2 && c == 0xc2 && static_cast<unsigned char>(bytes[at + 1]) < 0xa0;
     if (n == 0 || c < 0x20 || c == 0x7f || c1_control) {
-      append_hex_escape(out, c);
+      append_hex_escape(out, bytes[at]);
       ++at;
       continue;
     }

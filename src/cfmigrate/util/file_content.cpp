@@ -24,7 +24,7 @@ Result<std::string> read_file_content(const std::string& path, FinalSymlink syml
   return content;
 }
 
-Result<std::string> read_fd_content(int fd, const std::string& path_for_errors)
+Result<std::string> read_fd_content(int fd, const std::string& path_for_errors, std::size_t limit)
 {
   std::string content;
   std::array<char, 65536> buffer{};
@@ -45,6 +45,11 @@ Result<std::string> read_fd_content(int fd, const std::string& path_for_errors)
     }
     if (n == 0) {
       return content;
+    }
+    if (static_cast<std::size_t>(n) > limit - content.size()) {
+      return make_error(ErrorCode::unsupported,
+                        "is larger than " + std::to_string(limit / (1024 * 1024)) + " MiB: not a file cfmigrate rewrites",
+                        path_for_errors);
     }
     content.append(buffer.data(), static_cast<std::size_t>(n));
     offset += static_cast<std::uint64_t>(n);

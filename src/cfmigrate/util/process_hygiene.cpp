@@ -1,9 +1,9 @@
 #include <cfmigrate/util/process_hygiene.hpp>
 
+#include <cfmigrate/util/errno_text.hpp>
 #include <cfmigrate/util/text.hpp>
 
 #include <cerrno>
-#include <cstring>
 
 #include <fcntl.h>
 #include <linux/close_range.h>
@@ -94,7 +94,7 @@ Result<int> run_hook(const std::string& command, const std::map<std::string, std
 
   const pid_t pid = ::fork();
   if (pid < 0) {
-    return make_error(ErrorCode::io, std::string("cannot start the hook: ") + std::strerror(errno));
+    return make_error(ErrorCode::io, "cannot start the hook: " + errno_text(errno));
   }
   if (pid == 0) {
     const int null_fd = ::open("/dev/null", O_RDONLY);
@@ -108,7 +108,7 @@ Result<int> run_hook(const std::string& command, const std::map<std::string, std
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0) {
     if (errno != EINTR) {
-      return make_error(ErrorCode::io, std::string("cannot wait for the hook: ") + std::strerror(errno));
+      return make_error(ErrorCode::io, "cannot wait for the hook: " + errno_text(errno));
     }
   }
   if (WIFSIGNALED(status)) {

@@ -1,4 +1,5 @@
 #include <cfmigrate/util/anchored_path.hpp>
+#include <cfmigrate/util/file_content.hpp>
 
 #include "../../support/temp_dir.hpp"
 
@@ -52,7 +53,7 @@ BOOST_AUTO_TEST_CASE(a_plain_path_is_opened_from_the_root_handle)
   BOOST_TEST(p->display_path == "/home/alice/.acme.sh/account.conf");
   auto f = open_regular_file_at(p->dir.get(), p->name, p->display_path);
   BOOST_REQUIRE(f);
-  BOOST_TEST(*read_whole_fd(f->fd.get(), 1024, p->display_path) == "SAVED_CF_Key='x'\n");
+  BOOST_TEST(*read_fd_content(f->fd.get(), p->display_path, 1024) == "SAVED_CF_Key='x'\n");
 }
 
 BOOST_AUTO_TEST_CASE(a_symlinked_directory_on_the_way_is_refused)
@@ -130,7 +131,7 @@ BOOST_AUTO_TEST_CASE(reading_stops_at_the_limit)
   BOOST_REQUIRE(p);
   auto f = open_regular_file_at(p->dir.get(), p->name, p->display_path);
   BOOST_REQUIRE(f);
-  auto r = read_whole_fd(f->fd.get(), 4, p->display_path);
+  auto r = read_fd_content(f->fd.get(), p->display_path, 4);
   BOOST_REQUIRE(!r);
   BOOST_TEST((r.error().code() == ErrorCode::unsupported));
 }
