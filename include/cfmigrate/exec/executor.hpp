@@ -22,6 +22,7 @@ enum class Outcome {
   locked,        // another apply or rollback holds the state lock
   incompatible,  // plan for another host, or from an incompatible version
   conflicts,     // rollback left files that changed since apply
+  damaged,       // rollback: the journal does not account for everything; see not_undone
 };
 
 struct ExecReport {
@@ -29,7 +30,9 @@ struct ExecReport {
   std::string message;
   std::vector<std::string> reload;        // what to reload (from the plan)
   std::vector<std::string> conflicts;     // rollback: files left alone
-  std::vector<std::string> conflict_diffs;// rollback: masked diffs of those files
+  std::vector<std::string> conflict_diffs;// rollback: masked diffs of those files (content conflicts)
+  std::vector<std::string> identity_conflicts; // rollback: "<path>: <why>" for files never touched
+  std::vector<std::string> not_undone;    // rollback of a damaged journal: what it could not undo
   unsigned files_written = 0;
   unsigned files_restored = 0;
   unsigned tokens_created = 0;
@@ -45,11 +48,5 @@ struct ExecReport {
 // (only those still as apply wrote them, unless force), then the tokens it created.
 [[nodiscard]] Result<ExecReport> rollback_migration(const recipe::RecipeIndex& index, const std::string& plan_id,
                                                     const ExecOptions& options, FaultInjector& faults);
-
-// The ids of the token `name` this migration may have created: `journalled` alone when the journal
-// has it; only when it does not (a create whose outcome is unknown) the tokens the API lists under
-// that exact name.
-[[nodiscard]] Result<std::vector<std::string>> token_ids(cloudflare::Client& client, const std::string& name,
-                                                         const std::string& journalled);
 
 } // namespace cfmigrate::exec

@@ -12,6 +12,7 @@
 // find_credential_shaped_string(). Callers must never rely on this check - they must simply not
 // put secrets in records - it only turns a bug that would leak a key onto disk into an error.
 
+#include <cfmigrate/util/credential_shape.hpp>
 #include <cfmigrate/util/result.hpp>
 
 #include <boost/json/object.hpp>
@@ -76,15 +77,6 @@ private:
   bool m_torn_tail_recovered = false;
   bool m_broken = false;
 };
-
-// True when `text` contains a run of [A-Za-z0-9_-] characters that looks like a Cloudflare
-// credential:
-//   * 37-45 lowercase hex digits (the Global API Key is 37),
-//   * a run starting with "cfk_", "cfut_" or "cfat_" followed by at least one character,
-//   * exactly 40 characters (API tokens are 40 of [A-Za-z0-9_-]).
-// 32-hex ids (tokens, zones, accounts) and 64-hex SHA-256 digests do not match. A 40-character
-// identifier (for example a path component with dashes) does, by design: rename it.
-bool looks_like_credential(std::string_view text);
 
 // The JSON pointer ("/files/0/note", "" for the root) of the first string value or object key in
 // `value` that looks_like_credential() (a credential-shaped key appears as "<redacted key>"), or

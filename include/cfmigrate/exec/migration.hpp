@@ -22,6 +22,7 @@ struct TokenRecord {
   std::string name;
   std::string id;
   std::string state;  // create_intent, created, verified, delete_intent, deleted
+  std::string intent_time; // the journal time of the last create intent (RFC 3339)
 };
 
 struct FileRecord {
@@ -39,12 +40,14 @@ struct Failure {
 
 struct MigrationSummary {
   std::string plan_id;
+  std::string run_id;   // the first apply's run id: token names end in "/<run id>" ("" before 0.9)
   std::string host;
   std::string created;
   MigrationState state = MigrationState::in_progress;
   std::vector<TokenRecord> tokens;
   std::vector<FileRecord> files;
   std::vector<Failure> failures;
+  std::vector<std::uint64_t> kept_backups; // copies a forced rollback took of files it overwrote
   unsigned rollbacks = 0;
   bool torn_tail = false;
 

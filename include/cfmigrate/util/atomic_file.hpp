@@ -79,6 +79,7 @@ struct Anchor {
   std::string relative;                    // the path below it, e.g. "/home/a/.acme.sh/account.conf"
   std::uint32_t trusted_owner = 0;         // besides root, who may own the directories on the way
   std::optional<FileIdentity> expected;    // the inode that was read: anything else is a conflict
+  std::optional<FileIdentity> expected_parent; // the directory it was read in: likewise
 };
 
 struct AtomicWriteOptions {
@@ -161,5 +162,12 @@ private:
 // Removes temp files an interrupted replacement of `path` may have left next to its target
 // (".<name>.cfmigrate-*.tmp"). Returns how many were removed. Missing target directory: 0.
 [[nodiscard]] Result<std::size_t> remove_stale_temp_files(const std::string& path);
+// The same inside a directory already held open (the anchored walk's parent): `name` is the
+// target's final component, `dir_for_errors` only names the directory in messages.
+[[nodiscard]] Result<std::size_t> remove_stale_temp_files_at(int dir_fd, const std::string& name,
+                                                             const std::string& dir_for_errors);
+// The same for `relative` beneath `root_fd`, reached through the anchored walk. Missing directory: 0.
+[[nodiscard]] Result<std::size_t> remove_stale_temp_files_beneath(int root_fd, const std::string& relative,
+                                                                  std::uint32_t trusted_owner);
 
 } // namespace cfmigrate

@@ -17,7 +17,8 @@ int exit_code_for(exec::Outcome outcome)
   switch (outcome) {
   case exec::Outcome::done:
   case exec::Outcome::nothing: return k_exit_ok;
-  case exec::Outcome::failed: return k_exit_error;
+  case exec::Outcome::failed:
+  case exec::Outcome::damaged: return k_exit_error;
   case exec::Outcome::stale: return k_exit_stale;
   case exec::Outcome::locked: return k_exit_locked;
   case exec::Outcome::incompatible: return k_exit_incompatible;

@@ -24,7 +24,7 @@ const std::vector<CommandExitCodes>& exit_code_table()
                {k_exit_locked, "locked"},
                {k_exit_incompatible, "plan for another host or version"},
                {k_exit_usage, k_usage}}},
-    {"rollback", {{k_exit_ok, "done, or nothing to do"}, {k_exit_error, "error"},
+    {"rollback", {{k_exit_ok, "done, or nothing to do"}, {k_exit_error, "error, or a damaged journal"},
                   {k_exit_found, "files left in conflict"}, {k_exit_locked, "locked"}, {k_exit_usage, k_usage}}},
     {"status", {{k_exit_ok, "listed"}, {k_exit_error, "error"}, {k_exit_usage, k_usage}}},
     {"finalize", {{k_exit_ok, "no Global key usage remains"}, {k_exit_error, "error"},

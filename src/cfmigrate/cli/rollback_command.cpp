@@ -58,6 +58,12 @@ int rollback_command(const std::vector<std::string>& args, std::ostream& out, st
     return k_exit_error;
   }
   out << "cfmigrate rollback: " << report->message << "\n";
+  for (const auto& line : report->identity_conflicts) {
+    out << "  left alone (identity changed): " << line << "\n";
+  }
+  for (const auto& line : report->not_undone) {
+    out << "  not undone: " << line << "\n";
+  }
   for (const auto& diff : report->conflict_diffs) {
     out << diff;
   }

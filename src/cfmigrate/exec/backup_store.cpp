@@ -1,5 +1,7 @@
 #include <cfmigrate/exec/backup_store.hpp>
 
+#include <cfmigrate/util/base64.hpp>
+#include <cfmigrate/util/display_text.hpp>
 #include <cfmigrate/util/errno_text.hpp>
 #include <cfmigrate/util/file_content.hpp>
 #include <cfmigrate/util/hex.hpp>
@@ -29,7 +31,8 @@ namespace {
 
 constexpr std::string_view k_content_suffix = ".bak";
 constexpr std::string_view k_sidecar_suffix = ".json";
-constexpr std::int64_t k_sidecar_format = 1;
+constexpr std::int64_t k_sidecar_format = 2;
+constexpr std::int64_t k_oldest_sidecar_format = 1; // no relative_path or parent identity
 
 std::string pad_id(std::uint64_t id)
 {
@@ -67,12 +70,28 @@ std::uint64_t id_of(std::string_view name)
   return id;
 }
 
+// A path as a JSON string when it is UTF-8, else as base64 under "<key>_bytes" (file names are
+// bytes; JSON strings are not).
+void put_path(json::object& o, const std::string& key, const std::string& path)
+{
+  if (is_valid_utf8(path)) {
+    o[key] = path;
+  } else {
+    o[key + "_bytes"] = base64_encode(path);
+  }
+}
+
 json::object to_json(const BackupRecord& r)
 {
   json::object o;
   o["format"] = k_sidecar_format;
   o["id"] = r.id;
-  o["original_path"] = r.original_path;
+  put_path(o, "original_path", r.original_path);
+  put_path(o, "relative_path", r.relative_path);
+  if (r.parent) {
+    o["parent_dev"] = r.parent->dev;
+    o["parent_ino"] = r.parent->ino;
+  }
   o["sha256"] = r.sha256;
   o["size"] = r.size;
   o["mode"] = r.mode;
@@ -115,6 +134,38 @@ bool get_string(const json::object& o, std::string_view key, std::string& out)
   return true;
 }
 
+bool get_path(const json::object& o, const std::string& key, std::string& out)
+{
+  if (get_string(o, key, out)) {
+    return true;
+  }
+  std::string encoded;
+  if (!get_string(o, key + "_bytes", encoded)) {
+    return false;
+  }
+  auto bytes = base64_decode(encoded);
+  if (!bytes) {
+    return false;
+  }
+  out = std::move(*bytes);
+  return true;
+}
+
+// Format 2's additions: where beneath the root, and in which directory, the file was read.
+bool get_location(const json::object& o, std::int64_t format, BackupRecord& r)
+{
+  if (format == k_oldest_sidecar_format) {
+    return true;
+  }
+  FileIdentity parent;
+  if (!get_path(o, "relative_path", r.relative_path) || !get_unsigned(o, "parent_dev", parent.dev)
+      || !get_unsigned(o, "parent_ino", parent.ino)) {
+    return false;
+  }
+  r.parent = parent;
+  return true;
+}
+
 Result<BackupRecord> parse_sidecar(std::string_view text, const std::string& path)
 {
   boost::system::error_code ec;
@@ -126,8 +177,9 @@ Result<BackupRecord> parse_sidecar(std::string_view text, const std::string& pat
   const json::object& o = v.get_object();
   BackupRecord r;
   std::int64_t format = 0;
-  if (!get_unsigned(o, "format", format) || format != k_sidecar_format || !get_unsigned(o, "id", r.id)
-      || !get_string(o, "original_path", r.original_path) || !get_string(o, "sha256", r.sha256)
+  if (!get_unsigned(o, "format", format) || format < k_oldest_sidecar_format || format > k_sidecar_format
+      || !get_unsigned(o, "id", r.id) || !get_path(o, "original_path", r.original_path)
+      || !get_location(o, format, r) || !get_string(o, "sha256", r.sha256)
       || !get_unsigned(o, "size", r.size) || !get_unsigned(o, "mode", r.mode) || !get_unsigned(o, "uid", r.uid)
       || !get_unsigned(o, "gid", r.gid)) {
     return bad();
@@ -225,65 +277,21 @@ Result<std::uint64_t> BackupStore::next_id() const
   return max_id + 1;
 }
 
-Result<BackupRecord> BackupStore::save(const std::string& original_path)
+Result<BackupRecord> BackupStore::save(const HeldFile& held, const std::string& original_path)
 {
-  std::error_code ec;
-  const std::filesystem::path absolute = std::filesystem::absolute(original_path, ec);
-  if (ec) {
-    return make_error(ErrorCode::io, "cannot make path absolute: " + ec.message(), original_path);
-  }
-  const int fd = ::open(original_path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-  if (fd < 0) {
-    const int err = errno;
-    return make_error(err == ENOENT ? ErrorCode::not_found : ErrorCode::io, "cannot open for backup: " + errno_text(err),
-                      original_path);
-  }
-  struct stat before {};
-  struct stat after {};
-  auto content = [&]() -> Result<std::string> {
-    if (::fstat(fd, &before) != 0) {
-      return make_error(ErrorCode::io, "cannot stat for backup: " + errno_text(errno), original_path);
-    }
-    if (!S_ISREG(before.st_mode)) {
-      return make_error(ErrorCode::unsupported, "cannot back up: not a regular file", original_path);
-    }
-    CFM_TRY(std::string bytes, read_fd_content(fd, original_path));
-    if (::fstat(fd, &after) != 0) {
-      return make_error(ErrorCode::io, "cannot stat for backup: " + errno_text(errno), original_path);
-    }
-    return bytes;
-  }();
-  auto attributes = content ? read_file_attributes(fd, original_path) : Result<FileAttributes>(content.error());
-  ::close(fd);
-  if (!content) {
-    return content.error();
-  }
-  if (!attributes) {
-    return attributes.error();
-  }
-  if (content->size() != static_cast<std::uint64_t>(after.st_size) || before.st_size != after.st_size
-      || before.st_mtim.tv_sec != after.st_mtim.tv_sec || before.st_mtim.tv_nsec != after.st_mtim.tv_nsec) {
-    return make_error(ErrorCode::conflict, "the file changed while it was being backed up", original_path);
-  }
-
   BackupRecord record;
   CFM_TRY(record.id, next_id());
-  record.original_path = absolute.string();
-  record.sha256 = sha256_hex(*content);
-  record.size = content->size();
-  record.mode = attributes->mode;
-  record.uid = attributes->uid;
-  record.gid = attributes->gid;
-  record.xattrs = std::move(attributes->xattrs);
-
+  record.original_path = original_path;
+  record.relative_path = held.relative;
+  record.parent = held.parent;
+  record.sha256 = sha256_hex(held.content);
+  record.size = held.content.size();
+  record.mode = held.attributes.mode;
+  record.uid = held.attributes.uid;
+  record.gid = held.attributes.gid;
+  record.xattrs = held.attributes.xattrs;
   const std::string sidecar = json::serialize(to_json(record));
-  {
-    boost::system::error_code parse_ec;
-    const json::value back = json::parse(sidecar, parse_ec);
-    if (parse_ec || !back.is_object() || back.get_object() != to_json(record)) {
-      return make_error(ErrorCode::unsupported, "cannot back up a file whose path is not valid UTF-8", original_path);
-    }
-  }
+  const std::string& content = held.content;
 
   const std::string bak = content_path(record);
   const std::string side = sidecar_path(record);
@@ -294,7 +302,7 @@ Result<BackupRecord> BackupStore::save(const std::string& original_path)
   AtomicWriteOptions options;
   options.missing = MissingTarget::create;
   options.attributes = private_file_attributes(record.uid, record.gid);
-  CFM_TRY_STATUS(replace_file_atomically(bak, *content, options));
+  CFM_TRY_STATUS(replace_file_atomically(bak, content, options));
   if (Status written = replace_file_atomically(side, sidecar + "\n", options); !written) {
     ::unlink(bak.c_str()); // a copy without a sidecar would only be found by remove_all()
     return written.error();
@@ -315,10 +323,11 @@ Result<std::string> BackupStore::read_content(const BackupRecord& record) const
   return bytes;
 }
 
-Status BackupStore::restore(const BackupRecord& record, const FailureInjector& injector) const
+Status BackupStore::restore(const BackupRecord& record, const Anchor& anchor, const FailureInjector& injector) const
 {
   CFM_TRY(const std::string content, read_content(record));
   AtomicWriteOptions options;
+  options.anchor = anchor;
   options.missing = MissingTarget::create;
   options.attributes = FileAttributes{record.mode, record.uid, record.gid, record.xattrs};
   options.failure_injector = injector;

@@ -1,14 +1,17 @@
 #include <cfmigrate/exec/executor.hpp>
 
 #include <cfmigrate/exec/run_context.hpp>
+#include <cfmigrate/exec/token_deletion.hpp>
 #include <cfmigrate/plan/edit_builder.hpp>
 #include <cfmigrate/plan/plan_file.hpp>
 #include <cfmigrate/plan/plan_validation.hpp>
 #include <cfmigrate/scan/detector.hpp>
 #include <cfmigrate/util/anchored_path.hpp>
 #include <cfmigrate/util/atomic_file.hpp>
+#include <cfmigrate/util/held_file.hpp>
 #include <cfmigrate/util/process_hygiene.hpp>
 #include <cfmigrate/util/base64.hpp>
+#include <cfmigrate/util/hex.hpp>
 #include <cfmigrate/util/sha256.hpp>
 #include <cfmigrate/util/version.hpp>
 
@@ -97,6 +100,7 @@ public:
       return context.error();
     }
     m_context = std::move(*context);
+    CFM_TRY(m_root, open_root_directory(m_context->root(m_plan)));
     if (m_context->has_journal()) {
       CFM_TRY(MigrationSummary summary, read_summary(m_context->paths()));
       if (summary.state == MigrationState::applied || summary.state == MigrationState::finalized) {
@@ -116,7 +120,8 @@ public:
     // Nothing changes unless every file is what was planned (or, resuming, what we wrote).
     std::vector<std::string> stale;
     for (const auto& f : m_plan.files) {
-      if (!fresh(f)) {
+      CFM_TRY(bool is_fresh, fresh(f));
+      if (!is_fresh) {
         stale.push_back(f.path);
       }
     }
@@ -127,8 +132,9 @@ public:
       }
       return report(Outcome::stale, "the plan is stale: " + list + " changed since it was made; run plan again");
     }
+    m_run_id = m_previous && !m_previous->run_id.empty() ? m_previous->run_id : random_hex(4);
     if (Status s = step("apply_started", json::object{{"type", "apply_started"}, {"plan_id", m_plan.plan_id}, {"host", m_plan.host},
-                                                      {"resume", m_options.resume}});
+                                                      {"run", m_run_id}, {"resume", m_options.resume}});
         !s) {
       return report(Outcome::failed, s.error().message());
     }
@@ -163,16 +169,19 @@ private:
     return {};
   }
 
-  bool fresh(const plan::FileState& f)
+  // Whether the file is still what was planned (or, resuming, what we wrote), read through the
+  // anchored walk. A missing file is stale; a link, FIFO or hostile directory is an error.
+  Result<bool> fresh(const plan::FileState& f)
   {
-    auto content = read_file_content(m_context->real_path(m_plan, f.path));
-    if (!content) {
-      return false;
+    auto held = hold_file(f);
+    if (!held) {
+      if (held.error().code() == ErrorCode::not_found) {
+        return false;
+      }
+      return held.error();
     }
-    std::string sha = sha256_hex(*content);
-    struct stat st{};
-    bool same_inode = ::stat(m_context->real_path(m_plan, f.path).c_str(), &st) == 0 && static_cast<std::uint64_t>(st.st_ino) == f.inode;
-    if (sha == f.sha256 && content->size() == f.size && same_inode) {
+    std::string sha = sha256_hex(held->content);
+    if (sha == f.sha256 && held->content.size() == f.size && held->identity.ino == f.inode) {
       return true;
     }
     if (m_options.resume && m_previous) {
@@ -199,43 +208,44 @@ private:
   }
 
   // Resuming: the values of tokens created before the interruption are lost, so they are
-  // deleted (found by id, or by name when the create's outcome is unknown) and made again.
+  // deleted (by journalled id, or found as exec/token_deletion.hpp allows) and made again.
   Status delete_previous_tokens()
   {
+    CFM_TRY(std::set<std::string> elsewhere,
+            token_ids_of_other_migrations(StateDir::at(m_options.state_dir), m_plan.plan_id));
     for (const auto& t : m_plan.tokens) {
       const TokenRecord* r = m_previous->token(t.key);
       if (r == nullptr || r->state == "deleted") {
         continue;
       }
       CFM_TRY(cloudflare::Client * client, m_context->client_for(m_index, m_plan, t.credential));
-      CFM_TRY(std::vector<std::string> ids, token_ids(*client, t.name, r->id));
-      for (const auto& id : ids) {
-        CFM_TRY_STATUS(step("token_delete_intent", json::object{{"type", "token_delete_intent"}, {"token", t.key}, {"id", id}}));
-        m_context->log("delete token " + t.name + " (" + id + ") left by the interrupted apply");
-        if (!m_context->dry_run()) {
-          Status deleted = client->delete_token(cloudflare::TokenOwner::user(), id);
-          if (!deleted && deleted.error().code() != ErrorCode::not_found) {
-            return deleted.error();
-          }
-        }
-        CFM_TRY_STATUS(step("token_deleted", json::object{{"type", "token_deleted"}, {"token", t.key}, {"id", id}}));
-      }
+      CFM_TRY(std::vector<std::string> ids, attributable_token_ids(*client, *r, elsewhere));
+      TokenDeletion how{*client, m_faults, [&](json::object record) { return step("token_delete", std::move(record)); },
+                        [&](const std::string& line) { m_context->log(line + " left by the interrupted apply"); },
+                        m_context->dry_run()};
+      CFM_TRY(unsigned deleted, delete_token_ids(how, *r, ids));
+      (void)deleted;
     }
     return {};
   }
 
+  // The name the token gets at Cloudflare: the planned name and this apply's run id, so that two
+  // migrations of one host (two roots, two state dirs) never share a token name.
+  std::string token_name(const plan::PlannedToken& t) const { return m_run_id.empty() ? t.name : t.name + "/" + m_run_id; }
+
   Status create_token(const plan::PlannedToken& t)
   {
     CFM_TRY(cloudflare::Client * client, m_context->client_for(m_index, m_plan, t.credential));
-    CFM_TRY_STATUS(step("token_create_intent", json::object{{"type", "token_create_intent"}, {"token", t.key}, {"name", t.name}}));
-    m_context->log("create token " + t.name);
+    const std::string name = token_name(t);
+    CFM_TRY_STATUS(step("token_create_intent", json::object{{"type", "token_create_intent"}, {"token", t.key}, {"name", name}}));
+    m_context->log("create token " + name);
     if (m_context->dry_run()) {
       m_tokens.emplace(t.key, Secret("<new token " + t.key + ">"));
       return {};
     }
     CFM_TRY_STATUS(m_faults.visit("token_create"));
     cloudflare::TokenSpec spec;
-    spec.name = t.name;
+    spec.name = name;
     spec.policies = t.policies;
     if (!t.allow_ips.empty()) {
       spec.request_ip = cloudflare::IpCondition{t.allow_ips, {}};
@@ -262,24 +272,12 @@ private:
     return {};
   }
 
-  struct HeldFile {
-    UniqueFd root;
-    std::string content;
-    FileIdentity identity;
-  };
-
   // Reads the file through the anchored walk from the root (never through a link, never through
-  // a directory another user controls) and remembers which inode it was, so the replace can
-  // insist on that inode (docs/security.md).
+  // a directory another user controls) and remembers which directory and inode it was, so the
+  // backup and the replace can insist on them (docs/security.md).
   Result<HeldFile> hold_file(const plan::FileState& state) const
   {
-    HeldFile held;
-    CFM_TRY(held.root, open_root_directory(m_context->root(m_plan)));
-    CFM_TRY(AnchoredParent parent, open_parent_beneath(held.root.get(), state.path, TrustedOwners{state.uid}));
-    CFM_TRY(OpenedFile opened, open_regular_file_at(parent.dir.get(), parent.name, state.path));
-    CFM_TRY(held.content, read_fd_content(opened.fd.get(), state.path, k_max_mutable_file_bytes));
-    held.identity = identity_of(opened.st);
-    return held;
+    return hold_file_beneath(m_root.get(), state.path, state.uid);
   }
 
   Status write_file(const plan::FileEdit& e)
@@ -301,11 +299,12 @@ private:
       return make_error(ErrorCode::conflict, "changed while applying", e.path);
     }
     if (previous != nullptr && !m_context->dry_run()) {
-      (void)remove_stale_temp_files(real);  // an interrupted write may have left its temp file
+      // An interrupted write may have left its temp file.
+      (void)remove_stale_temp_files_beneath(m_root.get(), held.relative, state->uid);
     }
     if (backup_id == 0 && !m_context->dry_run()) {
       CFM_TRY_STATUS(m_faults.visit("backup"));
-      CFM_TRY(BackupRecord record, m_context->store()->save(real));
+      CFM_TRY(BackupRecord record, m_context->store()->save(held, real));
       if (record.sha256 != state->sha256) {
         return make_error(ErrorCode::conflict, "changed while it was being backed up", e.path);
       }
@@ -327,20 +326,21 @@ private:
     }
     AtomicWriteOptions write_options;
     write_options.failure_injector = [&](AtomicStep s) { return m_faults.visit(std::string("write:") + step_name(s)); };
-    write_options.anchor = Anchor{held.root.get(), e.path, state->uid, held.identity};
+    write_options.anchor = Anchor{m_root.get(), held.relative, state->uid, held.identity, held.parent};
     CFM_TRY_STATUS(replace_file_atomically(real, updated, write_options));
     ++m_report.files_written;
     CFM_TRY_STATUS(step("file_written", json::object{{"type", "file_written"}, {"path", e.path}, {"sha_after", sha_after}}));
-    CFM_TRY_STATUS(verify_file(e, real, sha_after));
+    CFM_TRY_STATUS(verify_file(e, *state, sha_after));
     CFM_TRY_STATUS(step("file_verified", json::object{{"type", "file_verified"}, {"path", e.path}}));
     return {};
   }
 
   // Re-read: exactly what was written, no planned Global key left in it, the file still parses.
-  Status verify_file(const plan::FileEdit& e, const std::string& real, const std::string& sha_after)
+  Status verify_file(const plan::FileEdit& e, const plan::FileState& state, const std::string& sha_after)
   {
     CFM_TRY_STATUS(m_faults.visit("verify_file"));
-    CFM_TRY(std::string content, read_file_content(real));
+    CFM_TRY(HeldFile written, hold_file(state));
+    const std::string& content = written.content;
     if (sha256_hex(content) != sha_after) {
       return make_error(ErrorCode::conflict, "the file read back differs from what was written", e.path);
     }
@@ -410,30 +410,14 @@ private:
   const ExecOptions& m_options;
   FaultInjector& m_faults;
   std::unique_ptr<RunContext> m_context;
+  UniqueFd m_root;  // the root every planned path is beneath, held for the whole run
+  std::string m_run_id;
   std::optional<MigrationSummary> m_previous;
   std::map<std::string, Secret> m_tokens;
   ExecReport m_report;
 };
 
 } // namespace
-
-Result<std::vector<std::string>> token_ids(cloudflare::Client& client, const std::string& name, const std::string& journalled)
-{
-  std::vector<std::string> ids;
-  if (!journalled.empty()) {
-    // The journal knows the id: that token and no other. Another migration may own a token of
-    // the same name (issue 12, finding 3).
-    ids.push_back(journalled);
-    return ids;
-  }
-  CFM_TRY(std::vector<cloudflare::Token> found, client.find_tokens_by_name(cloudflare::TokenOwner::user(), name));
-  for (const auto& f : found) {
-    if (std::find(ids.begin(), ids.end(), f.id) == ids.end()) {
-      ids.push_back(f.id);
-    }
-  }
-  return ids;
-}
 
 Result<ExecReport> apply_plan(const recipe::RecipeIndex& index, const plan::Plan& plan, const ExecOptions& options,
                               FaultInjector& faults)

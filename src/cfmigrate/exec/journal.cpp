@@ -24,38 +24,6 @@ namespace json = boost::json;
 
 namespace {
 
-bool is_run_char(char c)
-{
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
-}
-
-bool is_lower_hex(std::string_view s)
-{
-  for (const char c : s) {
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
-      return false;
-    }
-  }
-  return true;
-}
-
-bool run_is_credential(std::string_view run)
-{
-  const std::size_t n = run.size();
-  if (n >= 37 && n <= 45 && is_lower_hex(run)) {
-    return true; // Global API Key (37) and nearby lengths
-  }
-  if (n == 40) {
-    return true; // API token: 40 of [A-Za-z0-9_-]
-  }
-  for (const std::string_view prefix : {std::string_view("cfk_"), std::string_view("cfut_"), std::string_view("cfat_")}) {
-    if (n > prefix.size() && run.substr(0, prefix.size()) == prefix) {
-      return true;
-    }
-  }
-  return false;
-}
-
 std::string escape_pointer_token(std::string_view token)
 {
   std::string out;
@@ -203,25 +171,6 @@ Status fsync_parent_directory(const std::string& path)
 }
 
 } // namespace
-
-bool looks_like_credential(std::string_view text)
-{
-  std::size_t i = 0;
-  while (i < text.size()) {
-    if (!is_run_char(text[i])) {
-      ++i;
-      continue;
-    }
-    const std::size_t start = i;
-    while (i < text.size() && is_run_char(text[i])) {
-      ++i;
-    }
-    if (run_is_credential(text.substr(start, i - start))) {
-      return true;
-    }
-  }
-  return false;
-}
 
 std::optional<std::string> find_credential_shaped_string(const json::value& value)
 {

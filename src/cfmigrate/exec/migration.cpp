@@ -56,6 +56,9 @@ MigrationSummary summarize(const std::vector<json::object>& records)
     if (type == "apply_started") {
       s.plan_id = field(r, "plan_id");
       s.host = field(r, "host");
+      if (s.run_id.empty()) {
+        s.run_id = field(r, "run");
+      }
       if (s.created.empty()) {
         s.created = field(r, "time");
       }
@@ -64,11 +67,12 @@ MigrationSummary summarize(const std::vector<json::object>& records)
       std::string key = field(r, "token");
       TokenRecord* t = s.token(key);
       if (t == nullptr) {
-        s.tokens.push_back(TokenRecord{key, field(r, "name"), {}, {}});
+        s.tokens.push_back(TokenRecord{key, field(r, "name"), {}, {}, {}});
         t = &s.tokens.back();
       }
       if (type == "token_create_intent") {
         t->id.clear();  // a new create: any earlier id belongs to a token already deleted
+        t->intent_time = field(r, "time");
       }
       if (!field(r, "id").empty()) {
         t->id = field(r, "id");
@@ -94,6 +98,10 @@ MigrationSummary summarize(const std::vector<json::object>& records)
         f->sha_after = field(r, "sha_after");
       }
       f->state = type.substr(5);
+    } else if (type == "backup_kept") {
+      if (const json::value* id = r.if_contains("backup_id"); id != nullptr && id->is_int64() && id->as_int64() > 0) {
+        s.kept_backups.push_back(static_cast<std::uint64_t>(id->as_int64()));
+      }
     } else if (type == "failed") {
       s.failures.push_back(Failure{field(r, "step"), field(r, "message")});
       s.state = MigrationState::failed;

@@ -1,23 +1,30 @@
 // rollback: restore each file apply rewrote (only while it still holds what apply wrote, unless
 // forced), then delete the tokens apply created — files first, so no program ever points at a
 // deleted token. Idempotent: a file already restored and a token already gone are skipped.
+//
+// Files are reached through the anchored walk from the root's handle (docs/security.md): a
+// directory or file whose identity changed since apply is an identity conflict, reported and left
+// alone even with --force, which overrides content conflicts only. A journal that does not
+// account for everything the migration's directory holds is damaged: rollback undoes what it
+// can attribute, keeps every token, says what it could not undo and exits non-zero.
 
 #include <cfmigrate/exec/executor.hpp>
 
+#include <cfmigrate/exec/journal_damage.hpp>
 #include <cfmigrate/exec/run_context.hpp>
 #include <cfmigrate/exec/state_dir.hpp>
+#include <cfmigrate/exec/token_deletion.hpp>
 #include <cfmigrate/plan/masked_diff.hpp>
 #include <cfmigrate/plan/plan_file.hpp>
 #include <cfmigrate/plan/plan_validation.hpp>
-#include <cfmigrate/scan/detector.hpp>
 #include <cfmigrate/util/atomic_file.hpp>
+#include <cfmigrate/util/credential_shape.hpp>
+#include <cfmigrate/util/held_file.hpp>
 #include <cfmigrate/util/sha256.hpp>
 
 #include <boost/json.hpp>
 
 #include <algorithm>
-#include <filesystem>
-#include <sys/stat.h>
 
 namespace cfmigrate::exec {
 
@@ -25,10 +32,11 @@ namespace json = boost::json;
 
 namespace {
 
-// The file's text with every credential the scanner recognises replaced by its fingerprint.
+// The file's text with every credential the scanner recognises replaced by its fingerprint, and
+// anything else credential-shaped (a live token in a format no recipe knows) hidden.
 std::string masked(const recipe::RecipeIndex& index, const std::string& path, const std::string& content)
 {
-  return plan::mask_text(content, plan::credential_masks(index, path, content));
+  return mask_credential_shaped(plan::mask_text(content, plan::credential_masks(index, path, content)));
 }
 
 class RollingBack {
@@ -50,93 +58,182 @@ public:
     auto context = RunContext::open(m_options, plan_id, MigrationDir::existing);
     if (!context) {
       if (context.error().code() == ErrorCode::locked) {
-        m_report.outcome = Outcome::locked;
-        m_report.message = context.error().message();
-        return m_report;
+        return report(Outcome::locked, context.error().message());
       }
       return context.error();
     }
     m_context = std::move(*context);
     CFM_TRY(MigrationSummary summary, read_summary(m_context->paths()));
+    CFM_TRY(std::vector<BackupRecord> backups, m_context->store() ? m_context->store()->list()
+                                                                  : Result<std::vector<BackupRecord>>(std::vector<BackupRecord>{}));
     auto plan_read = plan::read_plan_file(m_context->paths().plan);
-    if (!plan_read && plan_read.error().code() == ErrorCode::not_found && summary.tokens.empty() && summary.files.empty()) {
+    if (!plan_read && plan_read.error().code() == ErrorCode::not_found && summary.tokens.empty() && summary.files.empty()
+        && backups.empty()) {
       // An apply stopped before it saved its plan: it created and changed nothing.
       CFM_TRY_STATUS(m_context->record(json::object{{"type", "rolled_back"}}));
-      m_report.outcome = Outcome::done;
-      m_report.message = "plan " + plan_id + " had changed nothing; marked rolled back";
-      return m_report;
+      return report(Outcome::done, "plan " + plan_id + " had changed nothing; marked rolled back");
     }
     CFM_TRY(plan::Plan plan, std::move(plan_read));
     CFM_TRY_STATUS(plan::validate_plan(plan));
     if (summary.state == MigrationState::rolled_back) {
-      m_report.outcome = Outcome::nothing;
-      m_report.message = "plan " + plan_id + " is already rolled back";
-      return m_report;
+      return report(Outcome::nothing, "plan " + plan_id + " is already rolled back");
     }
     if (summary.state == MigrationState::finalized) {
       return make_error(ErrorCode::conflict, "plan " + plan_id + " was finalized: its backups are gone");
     }
+    CFM_TRY(m_root, open_root_directory(m_context->root(plan)));
+    m_plan = &plan;
+    JournalDamage damage = find_journal_damage(summary, plan_id, backups, m_context->paths().backups,
+                                               [&](const BackupRecord& b) { return still_original(b); });
     CFM_TRY_STATUS(m_context->record(json::object{{"type", "rollback_started"}}));
     // Files, most recently written first.
     for (auto it = summary.files.rbegin(); it != summary.files.rend(); ++it) {
-      CFM_TRY_STATUS(restore(plan, *it));
+      CFM_TRY_STATUS(restore(*it));
+    }
+    if (damage.damaged()) {
+      return damaged(plan_id, summary, damage);
     }
     if (!m_report.conflicts.empty()) {
-      m_report.outcome = Outcome::conflicts;
-      m_report.message = std::to_string(m_report.conflicts.size()) + " file(s) changed since apply and were left as they are "
-                                                                      "(the tokens they may use are kept); rerun with --force to restore them anyway";
-      return m_report;
+      return report(Outcome::conflicts, std::to_string(m_report.conflicts.size())
+                                          + " file(s) changed since apply and were left as they are (the tokens they "
+                                            "may use are kept); rerun with --force to restore content conflicts anyway");
     }
+    CFM_TRY(std::set<std::string> elsewhere, token_ids_of_other_migrations(StateDir::at(m_options.state_dir), plan_id));
     for (const auto& t : summary.tokens) {
-      CFM_TRY_STATUS(delete_token(plan, t));
+      CFM_TRY_STATUS(delete_token(plan, t, elsewhere));
     }
     CFM_TRY_STATUS(m_context->record(json::object{{"type", "rolled_back"}}));
-    m_report.outcome = Outcome::done;
-    m_report.message = "plan " + plan_id + " rolled back";
-    return m_report;
+    return report(Outcome::done, "plan " + plan_id + " rolled back");
   }
 
 private:
-  Status restore(const plan::Plan& plan, const FileRecord& file)
+  ExecReport report(Outcome outcome, std::string message)
+  {
+    m_report.outcome = outcome;
+    m_report.message = std::move(message);
+    return m_report;
+  }
+
+  // A damaged journal: the files it records were handled above; every token is kept, since a
+  // file the journal lost may use it.
+  Result<ExecReport> damaged(const std::string& plan_id, const MigrationSummary& summary, const JournalDamage& damage)
+  {
+    m_report.not_undone = damage.findings;
+    for (const auto& t : summary.tokens) {
+      if (!t.id.empty() && t.state != "deleted") {
+        m_report.not_undone.push_back("token " + t.name + " (id " + t.id + ") kept: delete it once no program uses it");
+      }
+    }
+    CFM_TRY_STATUS(m_context->record(json::object{{"type", "rollback_incomplete"}, {"reason", "damaged journal"}}));
+    return report(Outcome::damaged, "the journal of plan " + plan_id + " is damaged: " + std::to_string(m_report.files_restored)
+                                      + " file(s) restored, " + std::to_string(m_report.not_undone.size())
+                                      + " thing(s) could not be undone (listed below); no token was deleted");
+  }
+
+  // For an unrecorded backup: whether its file still holds exactly the backed-up bytes (then
+  // nothing was written over it and nothing needs undoing).
+  bool still_original(const BackupRecord& backup)
+  {
+    if (backup.relative_path.empty()) {
+      return false;
+    }
+    auto held = hold_file_beneath(m_root.get(), backup.relative_path, backup.uid);
+    return held && sha256_hex(held->content) == backup.sha256;
+  }
+
+  // What the path holds now, through the anchored walk: nullopt when missing.
+  struct Current {
+    std::optional<HeldFile> file;
+    FileIdentity parent;
+  };
+
+  Result<Current> current_file(const std::string& relative, std::uint32_t owner)
+  {
+    CFM_TRY(AnchoredParent parent, open_parent_beneath(m_root.get(), relative, TrustedOwners{owner}));
+    Current current;
+    current.parent = parent.dir_identity;
+    auto held = hold_file_beneath(m_root.get(), relative, owner);
+    if (held) {
+      current.file = std::move(*held);
+    } else if (held.error().code() != ErrorCode::not_found) {
+      return held.error();
+    }
+    return current;
+  }
+
+  // A path whose directory or file is no longer what apply wrote through: never touched.
+  Status identity_conflict(const FileRecord& file, const std::string& why)
+  {
+    m_report.conflicts.push_back(file.path);
+    m_report.identity_conflicts.push_back(file.path + ": " + why);
+    return m_context->record(json::object{{"type", "file_conflict"}, {"path", file.path}, {"identity", true}});
+  }
+
+  Status restore(const FileRecord& file)
   {
     if (file.backup_id == 0 || file.state == "restored") {
       return {};
     }
-    std::string real = m_context->real_path(plan, file.path);
     CFM_TRY(BackupRecord record, m_context->store()->load(file.backup_id));
-    auto current = read_file_content(real);
-    std::string sha = current ? sha256_hex(*current) : std::string();
-    if (sha == record.sha256) {
-      return m_context->record(json::object{{"type", "file_restored"}, {"path", file.path}, {"already", true}});
+    CFM_TRY(std::string relative, normalize_beneath(file.path));
+    if (!record.relative_path.empty() && record.relative_path != relative) {
+      return identity_conflict(file, "its backup was taken of another path");
     }
-    bool ours = !file.sha_after.empty() && sha == file.sha_after;
-    if (!ours && current) {
-      if (!m_options.force) {
-        CFM_TRY(std::string original, m_context->store()->read_content(record));
-        std::string before = masked(m_index, file.path, original);
-        std::string now = masked(m_index, file.path, *current);
-        std::vector<plan::Change> whole{plan::Change{0, before.size(), {plan::ReplacementPart{now, {}, false}}, ""}};
-        m_report.conflicts.push_back(file.path);
-        m_report.conflict_diffs.push_back(plan::masked_unified_diff(file.path, before, whole, {}));
-        return m_context->record(json::object{{"type", "file_conflict"}, {"path", file.path}});
+    auto current = current_file(relative, record.uid);
+    if (!current) {
+      return identity_conflict(file, current.error().message());
+    }
+    // Under the root apply used, the directory must be the one the file was read in; under
+    // `--root NEWDIR` (a tree copied or moved since) its identity is new and only the walk holds.
+    const bool same_root = record.original_path == m_context->real_path(*m_plan, file.path);
+    if (same_root && record.parent && current->parent != *record.parent) {
+      return identity_conflict(file, "its directory was replaced since apply");
+    }
+    std::optional<FileIdentity> expected;
+    if (current->file) {
+      expected = current->file->identity;
+      const std::string sha = sha256_hex(current->file->content);
+      if (sha == record.sha256) {
+        return m_context->record(json::object{{"type", "file_restored"}, {"path", file.path}, {"already", true}});
       }
-      // Forced: keep the current file too before putting the original back.
-      if (!m_context->dry_run()) {
-        CFM_TRY(BackupRecord kept, m_context->store()->save(real));
-        (void)kept;
+      const bool ours = !file.sha_after.empty() && sha == file.sha_after;
+      if (!ours) {
+        if (!m_options.force) {
+          return content_conflict(file, record, current->file->content);
+        }
+        if (!m_context->dry_run()) {
+          // Forced: keep the current file too before putting the original back.
+          CFM_TRY(BackupRecord kept, m_context->store()->save(*current->file, m_context->real_path(*m_plan, file.path)));
+          CFM_TRY_STATUS(m_context->record(
+            json::object{{"type", "backup_kept"}, {"path", file.path}, {"backup_id", kept.id}}));
+        }
       }
     }
-    (void)remove_stale_temp_files(real);  // an interrupted write may have left its temp file
     CFM_TRY_STATUS(m_faults.visit("restore"));
     m_context->log("restore " + file.path);
     if (!m_context->dry_run()) {
-      CFM_TRY_STATUS(m_context->store()->restore(record));
+      // An interrupted write may have left its temp file.
+      (void)remove_stale_temp_files_beneath(m_root.get(), relative, record.uid);
+      CFM_TRY_STATUS(m_context->store()->restore(record, Anchor{m_root.get(), relative, record.uid, expected, current->parent}));
     }
     ++m_report.files_restored;
     return m_context->record(json::object{{"type", "file_restored"}, {"path", file.path}});
   }
 
-  Status delete_token(const plan::Plan& plan, const TokenRecord& token)
+  // The file was changed by someone else since apply: show what changed (every credential
+  // masked) and leave it.
+  Status content_conflict(const FileRecord& file, const BackupRecord& record, const std::string& now_content)
+  {
+    CFM_TRY(std::string original, m_context->store()->read_content(record));
+    std::string before = masked(m_index, file.path, original);
+    std::string now = masked(m_index, file.path, now_content);
+    std::vector<plan::Change> whole{plan::Change{0, before.size(), {plan::ReplacementPart{now, {}, false}}, ""}};
+    m_report.conflicts.push_back(file.path);
+    m_report.conflict_diffs.push_back(plan::masked_unified_diff(file.path, before, whole, {}));
+    return m_context->record(json::object{{"type", "file_conflict"}, {"path", file.path}});
+  }
+
+  Status delete_token(const plan::Plan& plan, const TokenRecord& token, const std::set<std::string>& elsewhere)
   {
     if (token.state == "deleted") {
       return {};
@@ -146,21 +243,11 @@ private:
       return {};
     }
     CFM_TRY(cloudflare::Client * client, m_context->client_for(m_index, plan, planned->credential));
-    // The journalled id, and whatever exists under the name (a create whose outcome is unknown).
-    CFM_TRY(std::vector<std::string> ids, token_ids(*client, planned->name, token.id));
-    for (const auto& id : ids) {
-      CFM_TRY_STATUS(m_context->record(json::object{{"type", "token_delete_intent"}, {"token", token.key}, {"id", id}}));
-      CFM_TRY_STATUS(m_faults.visit("token_delete"));
-      m_context->log("delete token " + planned->name);
-      if (!m_context->dry_run()) {
-        Status deleted = client->delete_token(cloudflare::TokenOwner::user(), id);
-        if (!deleted && deleted.error().code() != ErrorCode::not_found) {
-          return deleted.error();
-        }
-      }
-      ++m_report.tokens_deleted;
-      CFM_TRY_STATUS(m_context->record(json::object{{"type", "token_deleted"}, {"token", token.key}, {"id", id}}));
-    }
+    CFM_TRY(std::vector<std::string> ids, attributable_token_ids(*client, token, elsewhere));
+    TokenDeletion how{*client, m_faults, [&](json::object record) { return m_context->record(std::move(record)); },
+                      [&](const std::string& line) { m_context->log(line); }, m_context->dry_run()};
+    CFM_TRY(unsigned deleted, delete_token_ids(how, token, ids));
+    m_report.tokens_deleted += deleted;
     return {};
   }
 
@@ -168,6 +255,8 @@ private:
   const ExecOptions& m_options;
   FaultInjector& m_faults;
   std::unique_ptr<RunContext> m_context;
+  UniqueFd m_root;
+  const plan::Plan* m_plan = nullptr;
   ExecReport m_report;
 };
 

@@ -183,6 +183,9 @@ Result<AtomicFile> AtomicFile::open_anchored(const std::string& path, AtomicWrit
   const Anchor& anchor = *options.anchor;
   CFM_TRY(AnchoredParent parent,
           open_parent_beneath(anchor.root_fd, anchor.relative, TrustedOwners{anchor.trusted_owner}));
+  if (anchor.expected_parent && parent.dir_identity != *anchor.expected_parent) {
+    return make_error(ErrorCode::conflict, "the directory was replaced since the file was read; not changed", path);
+  }
   AtomicFile file;
   file.m_requested = path;
   file.m_target = parent.display_path;
@@ -536,41 +539,69 @@ Result<std::size_t> remove_stale_temp_files(const std::string& path)
 {
   CFM_TRY(const Resolved resolved, resolve(path));
   CFM_TRY(const SplitPath split, split_path(resolved.target));
-  const std::string prefix = temp_prefix_for(split.name);
-  DIR* dir = ::opendir(split.dir.c_str());
-  if (dir == nullptr) {
+  const UniqueFd dir_fd(::open(split.dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!dir_fd.valid()) {
     if (errno == ENOENT) {
       return std::size_t{0};
     }
     return make_error(ErrorCode::io, "cannot open directory: " + errno_text(errno), split.dir);
   }
+  return remove_stale_temp_files_at(dir_fd.get(), split.name, split.dir);
+}
+
+Result<std::size_t> remove_stale_temp_files_at(int dir_fd, const std::string& name, const std::string& dir_for_errors)
+{
+  const std::string prefix = temp_prefix_for(name);
+  // opendir takes ownership of the descriptor it is given: hand it a duplicate.
+  const int listing_fd = ::fcntl(dir_fd, F_DUPFD_CLOEXEC, 0);
+  DIR* dir = listing_fd < 0 ? nullptr : ::fdopendir(listing_fd);
+  if (dir == nullptr) {
+    const int err = errno;
+    if (listing_fd >= 0) {
+      ::close(listing_fd);
+    }
+    return make_error(ErrorCode::io, "cannot list directory: " + errno_text(err), dir_for_errors);
+  }
+  ::rewinddir(dir); // the duplicate shares the offset of any earlier listing
   std::vector<std::string> stale;
   errno = 0;
   while (const dirent* entry = ::readdir(dir)) {
-    const std::string name = entry->d_name;
-    if (is_temp_name_for(name, prefix)) {
-      stale.push_back(name);
+    const std::string entry_name = entry->d_name;
+    if (is_temp_name_for(entry_name, prefix)) {
+      stale.push_back(entry_name);
     }
   }
   const int read_err = errno;
-  const UniqueFd dir_fd(::fcntl(::dirfd(dir), F_DUPFD_CLOEXEC, 0));
   ::closedir(dir);
   if (read_err != 0) {
-    return make_error(ErrorCode::io, "cannot list directory: " + errno_text(read_err), split.dir);
+    return make_error(ErrorCode::io, "cannot list directory: " + errno_text(read_err), dir_for_errors);
   }
   std::size_t removed = 0;
-  for (const std::string& name : stale) {
-    if (::unlinkat(dir_fd.get(), name.c_str(), 0) == 0) {
+  for (const std::string& stale_name : stale) {
+    if (::unlinkat(dir_fd, stale_name.c_str(), 0) == 0) {
       ++removed;
     } else if (errno != ENOENT) {
       return make_error(ErrorCode::io, "cannot remove stale temp file: " + errno_text(errno),
-                        split.dir + "/" + name);
+                        dir_for_errors + "/" + stale_name);
     }
   }
   if (removed > 0) {
-    ::fsync(dir_fd.get());
+    ::fsync(dir_fd);
   }
   return removed;
+}
+
+Result<std::size_t> remove_stale_temp_files_beneath(int root_fd, const std::string& relative, std::uint32_t trusted_owner)
+{
+  auto parent = open_parent_beneath(root_fd, relative, TrustedOwners{trusted_owner});
+  if (!parent) {
+    if (parent.error().code() == ErrorCode::not_found) {
+      return std::size_t{0};
+    }
+    return parent.error();
+  }
+  const std::size_t slash = parent->display_path.rfind('/');
+  return remove_stale_temp_files_at(parent->dir.get(), parent->name, parent->display_path.substr(0, slash));
 }
 
 } // namespace cfmigrate

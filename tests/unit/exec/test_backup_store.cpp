@@ -1,5 +1,7 @@
 #include <cfmigrate/exec/backup_store.hpp>
 
+#include <cfmigrate/util/anchored_path.hpp>
+#include <cfmigrate/util/held_file.hpp>
 #include <cfmigrate/util/sha256.hpp>
 
 #include "../../support/temp_dir.hpp"
@@ -51,6 +53,22 @@ const std::string k_original = "\xEF\xBB\xBF" "dns_cloudflare_email = ops@exampl
                                "dns_cloudflare_api_key = 1e5a7d8c9b0f4e3d2c1b0a9f8e7d6c5b4a392\r\n"
                                "# no newline at end";
 
+// apply's way of saving: hold the file through the anchored walk from "/", then back it up.
+Result<BackupRecord> save_path(BackupStore& store, const fs::path& path)
+{
+  CFM_TRY(UniqueFd root, open_root_directory("/"));
+  CFM_TRY(HeldFile held, hold_file_beneath(root.get(), path.string(), static_cast<std::uint32_t>(::geteuid())));
+  return store.save(held, path.string());
+}
+
+// rollback's way of restoring: through the anchored walk from "/", expecting nothing in particular.
+Status restore_path(const BackupStore& store, const BackupRecord& record, const FailureInjector& injector = {})
+{
+  CFM_TRY(UniqueFd root, open_root_directory("/"));
+  return store.restore(record, Anchor{root.get(), record.original_path, record.uid, std::nullopt, std::nullopt},
+                       injector);
+}
+
 } // namespace
 
 BOOST_FIXTURE_TEST_SUITE(backup_store, Fixture)
@@ -63,7 +81,7 @@ BOOST_AUTO_TEST_CASE(save_copies_bytes_and_records_metadata_without_content)
   BOOST_TEST_REQUIRE(store.has_value());
   BOOST_TEST((stat_of(store_dir()).st_mode & 07777) == 0700U);
 
-  auto record = store->save(file.string());
+  auto record = save_path(*store, file);
   BOOST_TEST_REQUIRE(record.has_value());
   BOOST_TEST(record->id == 1U);
   BOOST_TEST(record->original_path == file.string());
@@ -96,9 +114,9 @@ BOOST_AUTO_TEST_CASE(ids_count_up_and_list_is_sorted)
   BOOST_TEST_REQUIRE(store.has_value());
   const fs::path a = tmp.write("a.conf", "a\n");
   const fs::path b = tmp.write("b.conf", "b\n");
-  BOOST_TEST_REQUIRE(store->save(a.string()).has_value());
-  BOOST_TEST_REQUIRE(store->save(b.string()).has_value());
-  auto again = store->save(a.string()); // same content again: a new backup
+  BOOST_TEST_REQUIRE(save_path(*store, a).has_value());
+  BOOST_TEST_REQUIRE(save_path(*store, b).has_value());
+  auto again = save_path(*store, a); // same content again: a new backup
   BOOST_TEST_REQUIRE(again.has_value());
   BOOST_TEST(again->id == 3U);
 
@@ -110,7 +128,7 @@ BOOST_AUTO_TEST_CASE(ids_count_up_and_list_is_sorted)
   BOOST_TEST((*all)[0].id == 1U);
   BOOST_TEST((*all)[1].original_path == b.string());
   BOOST_TEST((*all)[2].id == 3U);
-  BOOST_TEST(reopened->save(b.string())->id == 4U);
+  BOOST_TEST(save_path(*reopened, b)->id == 4U);
   auto missing = reopened->load(99);
   BOOST_TEST_REQUIRE(!missing.has_value());
   BOOST_TEST((missing.error().code() == ErrorCode::not_found));
@@ -122,7 +140,7 @@ BOOST_AUTO_TEST_CASE(restore_round_trip_bytes_and_mode)
   BOOST_REQUIRE(::chmod(file.c_str(), 0400) == 0);
   auto store = BackupStore::open(store_dir());
   BOOST_TEST_REQUIRE(store.has_value());
-  auto record = store->save(file.string());
+  auto record = save_path(*store, file);
   BOOST_TEST_REQUIRE(record.has_value());
 
   // apply rewrites the file (different bytes and mode)
@@ -130,7 +148,7 @@ BOOST_AUTO_TEST_CASE(restore_round_trip_bytes_and_mode)
   tmp.write("etc/cloudflare.ini", "dns_cloudflare_api_token = new\n");
   BOOST_REQUIRE(::chmod(file.c_str(), 0644) == 0);
 
-  BOOST_TEST_REQUIRE(store->restore(*record).has_value());
+  BOOST_TEST_REQUIRE(restore_path(*store, *record).has_value());
   BOOST_TEST((read_file(file) == k_original));
   BOOST_TEST((stat_of(file).st_mode & 07777) == 0400U);
   BOOST_TEST(entries(file.parent_path()) == std::set<std::string>{"cloudflare.ini"});
@@ -143,7 +161,7 @@ BOOST_AUTO_TEST_CASE(restore_round_trip_owner_and_group, *utf::precondition(runn
   BOOST_REQUIRE(::chmod(file.c_str(), 0640) == 0);
   auto store = BackupStore::open(store_dir());
   BOOST_TEST_REQUIRE(store.has_value());
-  auto record = store->save(file.string());
+  auto record = save_path(*store, file);
   BOOST_TEST_REQUIRE(record.has_value());
   BOOST_TEST(record->uid == k_other_id);
   BOOST_TEST(record->gid == k_other_id);
@@ -153,7 +171,7 @@ BOOST_AUTO_TEST_CASE(restore_round_trip_owner_and_group, *utf::precondition(runn
 
   BOOST_REQUIRE(::chown(file.c_str(), 0, 0) == 0);
   BOOST_REQUIRE(::chmod(file.c_str(), 0600) == 0);
-  BOOST_TEST_REQUIRE(store->restore(*record).has_value());
+  BOOST_TEST_REQUIRE(restore_path(*store, *record).has_value());
   const struct stat st = stat_of(file);
   BOOST_TEST(st.st_uid == k_other_id);
   BOOST_TEST(st.st_gid == k_other_id);
@@ -168,12 +186,12 @@ BOOST_AUTO_TEST_CASE(restore_round_trip_xattrs, *utf::precondition(xattrs_suppor
   BOOST_REQUIRE(::setxattr(file.c_str(), "user.cfmigrate.label", value.data(), value.size(), 0) == 0);
   auto store = BackupStore::open(store_dir());
   BOOST_TEST_REQUIRE(store.has_value());
-  auto record = store->save(file.string());
+  auto record = save_path(*store, file);
   BOOST_TEST_REQUIRE(record.has_value());
 
   fs::remove(file);
   tmp.write("etc/app.conf", "x = 2\n");
-  BOOST_TEST_REQUIRE(store->restore(*store->load(record->id)).has_value()); // via the sidecar
+  BOOST_TEST_REQUIRE(restore_path(*store, *store->load(record->id)).has_value()); // via the sidecar
   char buf[32] = {};
   const ssize_t n = ::getxattr(file.c_str(), "user.cfmigrate.label", buf, sizeof buf);
   BOOST_TEST_REQUIRE(n == 7);
@@ -187,15 +205,15 @@ BOOST_AUTO_TEST_CASE(restore_recreates_a_deleted_file)
   BOOST_REQUIRE(::chmod(file.c_str(), 0640) == 0);
   auto store = BackupStore::open(store_dir());
   BOOST_TEST_REQUIRE(store.has_value());
-  auto record = store->save(file.string());
+  auto record = save_path(*store, file);
   BOOST_TEST_REQUIRE(record.has_value());
   fs::remove(file);
-  BOOST_TEST_REQUIRE(store->restore(*record).has_value());
+  BOOST_TEST_REQUIRE(restore_path(*store, *record).has_value());
   BOOST_TEST((read_file(file) == k_original));
   BOOST_TEST((stat_of(file).st_mode & 07777) == 0640U);
 }
 
-BOOST_AUTO_TEST_CASE(symlinked_original_restores_its_target_and_keeps_the_link)
+BOOST_AUTO_TEST_CASE(a_link_is_never_held_its_recorded_target_is)
 {
   const fs::path real = tmp.write("real/app.conf", k_original);
   const fs::path link = tmp.path() / "etc" / "app.conf";
@@ -203,12 +221,15 @@ BOOST_AUTO_TEST_CASE(symlinked_original_restores_its_target_and_keeps_the_link)
   fs::create_symlink(real, link);
   auto store = BackupStore::open(store_dir());
   BOOST_TEST_REQUIRE(store.has_value());
-  auto record = store->save(link.string());
+  auto through_link = save_path(*store, link);
+  BOOST_TEST_REQUIRE(!through_link.has_value());
+  BOOST_TEST((through_link.error().code() == ErrorCode::unsupported));
+
+  auto record = save_path(*store, real); // the executor holds the target the plan recorded
   BOOST_TEST_REQUIRE(record.has_value());
   BOOST_TEST(record->sha256 == sha256_hex(k_original));
-
   tmp.write("real/app.conf", "rewritten\n");
-  BOOST_TEST_REQUIRE(store->restore(*record).has_value());
+  BOOST_TEST_REQUIRE(restore_path(*store, *record).has_value());
   BOOST_TEST(fs::is_symlink(fs::symlink_status(link)));
   BOOST_TEST((read_file(real) == k_original));
 }
@@ -218,20 +239,20 @@ BOOST_AUTO_TEST_CASE(damaged_backup_is_never_restored)
   const fs::path file = tmp.write("app.conf", k_original);
   auto store = BackupStore::open(store_dir());
   BOOST_TEST_REQUIRE(store.has_value());
-  auto record = store->save(file.string());
+  auto record = save_path(*store, file);
   BOOST_TEST_REQUIRE(record.has_value());
   tmp.write("app.conf", "migrated\n");
 
   const std::string bak = store->content_path(*record);
   tmp.write(fs::relative(bak, tmp.path()).string(), k_original.substr(0, 10)); // truncated copy
-  auto st = store->restore(*record);
+  auto st = restore_path(*store, *record);
   BOOST_TEST_REQUIRE(!st.has_value());
   BOOST_TEST((st.error().code() == ErrorCode::io));
   BOOST_TEST(st.error().message().find("damaged") != std::string::npos);
   BOOST_TEST(read_file(file) == "migrated\n");
 
   fs::remove(bak);
-  BOOST_TEST(!store->restore(*record).has_value());
+  BOOST_TEST(!restore_path(*store, *record).has_value());
   BOOST_TEST(read_file(file) == "migrated\n");
 }
 
@@ -242,18 +263,18 @@ BOOST_DATA_TEST_CASE(failed_restore_leaves_the_current_file,
   const fs::path file = dir.write("etc/app.conf", k_original);
   auto store = BackupStore::open((dir.path() / "backups").string());
   BOOST_TEST_REQUIRE(store.has_value());
-  auto record = store->save(file.string());
+  auto record = save_path(*store, file);
   BOOST_TEST_REQUIRE(record.has_value());
   dir.write("etc/app.conf", "migrated\n");
 
   const AtomicStep step = k_all_atomic_steps[step_index];
-  auto st = store->restore(*record, [step](AtomicStep s) -> Status {
+  auto st = restore_path(*store, *record, [step](AtomicStep s) -> Status {
     return s == step ? Status(make_error(ErrorCode::io, "injected")) : Status();
   });
   BOOST_TEST_REQUIRE(!st.has_value());
   BOOST_TEST(read_file(file) == "migrated\n");
   BOOST_TEST(entries(file.parent_path()) == std::set<std::string>{"app.conf"});
-  BOOST_TEST(store->restore(*record).has_value()); // and a retry works
+  BOOST_TEST(restore_path(*store, *record).has_value()); // and a retry works
   BOOST_TEST((read_file(file) == k_original));
 }
 
@@ -261,8 +282,8 @@ BOOST_AUTO_TEST_CASE(remove_all_deletes_every_backup)
 {
   auto store = BackupStore::open(store_dir());
   BOOST_TEST_REQUIRE(store.has_value());
-  BOOST_TEST_REQUIRE(store->save(tmp.write("a.conf", k_original).string()).has_value());
-  BOOST_TEST_REQUIRE(store->save(tmp.write("b.conf", "b\n").string()).has_value());
+  BOOST_TEST_REQUIRE(save_path(*store, tmp.write("a.conf", k_original)).has_value());
+  BOOST_TEST_REQUIRE(save_path(*store, tmp.write("b.conf", "b\n")).has_value());
   tmp.write("state/backups/000003-orphan.bak", "left by a crash between .bak and .json");
   auto removed = store->remove_all();
   BOOST_TEST_REQUIRE(removed.has_value());
@@ -276,11 +297,11 @@ BOOST_AUTO_TEST_CASE(save_errors)
 {
   auto store = BackupStore::open(store_dir());
   BOOST_TEST_REQUIRE(store.has_value());
-  auto missing = store->save((tmp.path() / "missing.conf").string());
+  auto missing = save_path(*store, (tmp.path() / "missing.conf"));
   BOOST_TEST_REQUIRE(!missing.has_value());
   BOOST_TEST((missing.error().code() == ErrorCode::not_found));
   fs::create_directories(tmp.path() / "dir");
-  auto directory = store->save((tmp.path() / "dir").string());
+  auto directory = save_path(*store, (tmp.path() / "dir"));
   BOOST_TEST_REQUIRE(!directory.has_value());
   BOOST_TEST((directory.error().code() == ErrorCode::unsupported));
   BOOST_TEST(entries(store_dir()).empty());

@@ -1,5 +1,7 @@
 #include <cfmigrate/recipe/recipe_index.hpp>
 #include <cfmigrate/exec/backup_store.hpp>
+#include <cfmigrate/util/anchored_path.hpp>
+#include <cfmigrate/util/held_file.hpp>
 #include <cfmigrate/exec/finalize.hpp>
 #include <cfmigrate/exec/journal.hpp>
 #include <cfmigrate/exec/migration.hpp>
@@ -51,7 +53,10 @@ struct Fixture {
     BOOST_REQUIRE(journal.append(json::object{{"type", "apply_started"}, {"plan_id", "p1"}, {"host", "web-01"}}).has_value());
     BOOST_REQUIRE(journal.append(json::object{{"type", last_record}}).has_value());
     auto store = BackupStore::open(paths.backups).value();
-    BOOST_REQUIRE(store.save(root + "/etc/letsencrypt/cloudflare.ini").has_value());
+    const std::string path = root + "/etc/letsencrypt/cloudflare.ini";
+    auto slash = open_root_directory("/").value();
+    auto held = hold_file_beneath(slash.get(), path, static_cast<std::uint32_t>(::geteuid())).value();
+    BOOST_REQUIRE(store.save(held, path).has_value());
   }
 
   FinalizeOptions options(const std::string& id = "p1") const { return FinalizeOptions{state, id, ""}; }

@@ -39,7 +39,7 @@ struct Victim {
   Status replace(std::optional<FileIdentity> expected)
   {
     AtomicWriteOptions options;
-    options.anchor = Anchor{root_fd.get(), "/home/alice/.acme.sh/account.conf", 0, expected};
+    options.anchor = Anchor{root_fd.get(), "/home/alice/.acme.sh/account.conf", 0, expected, std::nullopt};
     return replace_file_atomically("/home/alice/.acme.sh/account.conf", "CF_Token='t'\n", options);
   }
 };
