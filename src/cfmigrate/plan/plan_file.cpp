@@ -46,6 +46,20 @@ json::array permissions_json(const std::vector<PermissionRef>& permissions)
   return a;
 }
 
+// "source" is "<path>:<line>" for a key found on disk, so it keeps its bytes like a path.
+json::object credential_json(const CreatorCredential& c)
+{
+  json::object o;
+  o["fingerprint"] = c.fingerprint;
+  o["kind"] = c.kind;
+  o["email"] = c.email;
+  put_json_path(o, "source", c.source);
+  o["user_id"] = c.user_id;
+  o["account_id"] = c.account_id;
+  o["account_name"] = c.account_name;
+  return o;
+}
+
 json::object file_json(const FileState& f)
 {
   json::object o;
@@ -116,6 +130,23 @@ json::object manual_json(const ManualItem& m)
   return o;
 }
 
+// Messages, reasons and warnings may quote a path; a JSON string must be UTF-8, so any string
+// that is not is replaced by its display form (paths themselves keep their bytes in "path_bytes").
+void make_strings_utf8(json::value& v)
+{
+  if (json::string* s = v.if_string(); s != nullptr && !is_valid_utf8(*s)) {
+    *s = utf8_display(*s);
+  } else if (json::array* a = v.if_array(); a != nullptr) {
+    for (json::value& item : *a) {
+      make_strings_utf8(item);
+    }
+  } else if (json::object* o = v.if_object(); o != nullptr) {
+    for (auto& entry : *o) {
+      make_strings_utf8(entry.value());
+    }
+  }
+}
+
 template<typename T, typename F>
 json::array each(const std::vector<T>& items, F&& to_json_item)
 {
@@ -138,17 +169,16 @@ json::value to_json(const Plan& plan)
   put_json_path(o, "root", plan.root);
   o["created"] = plan.created;
   o["api_base"] = plan.api_base;
-  o["credentials"] = each(plan.credentials, [](const CreatorCredential& c) {
-    return json::object{{"fingerprint", c.fingerprint}, {"kind", c.kind}, {"email", c.email}, {"source", c.source},
-                        {"user_id", c.user_id}, {"account_id", c.account_id}, {"account_name", c.account_name}};
-  });
+  o["credentials"] = each(plan.credentials, credential_json);
   o["files"] = each(plan.files, file_json);
   o["tokens"] = each(plan.tokens, token_json);
   o["edits"] = each(plan.edits, edit_json);
   o["manual"] = each(plan.manual, manual_json);
   o["warnings"] = each(plan.warnings, [](const Warning& w) { return json::object{{"code", w.code}, {"message", w.message}}; });
   o["reload"] = strings(plan.reload);
-  return o;
+  json::value out(std::move(o));
+  make_strings_utf8(out);
+  return out;
 }
 
 // The plan's records, each read through util/json_read so an error names its field
@@ -172,7 +202,7 @@ Result<CreatorCredential> tag_invoke(json::try_value_to_tag<CreatorCredential>, 
   CFM_TRY(out.fingerprint, f.required<std::string>("fingerprint"));
   CFM_TRY(out.kind, f.required<std::string>("kind"));
   CFM_TRY(out.email, f.optional<std::string>("email"));
-  CFM_TRY(out.source, f.required<std::string>("source"));
+  CFM_TRY(out.source, read_json_path(f, "source"));
   CFM_TRY(out.user_id, f.optional<std::string>("user_id"));
   CFM_TRY(out.account_id, f.optional<std::string>("account_id"));
   CFM_TRY(out.account_name, f.optional<std::string>("account_name"));
