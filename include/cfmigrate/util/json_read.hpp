@@ -138,7 +138,9 @@ template<typename T>
 class JsonFields {
 public:
   // ErrorCode::parse "<at>: expected an object, got <kind>" unless `v` is an object.
+  // JsonFields refers to `v`: it must outlive them, so a temporary is refused at compile time.
   [[nodiscard]] static Result<JsonFields> of(const boost::json::value& v, const JsonPath& at);
+  static Result<JsonFields> of(const boost::json::value&& v, const JsonPath& at) = delete;
 
   // "<at>.<key>: missing" when absent; null is read as a value (a std::optional takes it).
   template<typename T>
