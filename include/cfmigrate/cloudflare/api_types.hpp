@@ -8,6 +8,7 @@
 #include <cfmigrate/util/secret.hpp>
 
 #include <boost/json/value.hpp>
+#include <boost/json/value_to.hpp>
 
 #include <map>
 #include <optional>
@@ -15,6 +16,10 @@
 #include <string_view>
 #include <variant>
 #include <vector>
+
+namespace cfmigrate {
+class JsonPath;
+}
 
 namespace cfmigrate::cloudflare {
 
@@ -129,6 +134,8 @@ boost::json::value to_json(const Policy& policy);
 [[nodiscard]] Result<Zone> zone_from_json(const boost::json::value& v);
 [[nodiscard]] Result<PermissionGroup> permission_group_from_json(const boost::json::value& v);
 [[nodiscard]] Result<Policy> policy_from_json(const boost::json::value& v);
+// A policy inside another document (a plan), for util/json_read's read_json_as<Policy>.
+[[nodiscard]] Result<Policy> tag_invoke(boost::json::try_value_to_tag<Policy>, const boost::json::value& v, const JsonPath& at);
 [[nodiscard]] Result<Token> token_from_json(const boost::json::value& v);
 [[nodiscard]] Result<TokenVerification> verification_from_json(const boost::json::value& v);
 // Reads the token and moves result.value into a Secret; the JSON string is wiped.

@@ -71,6 +71,16 @@ struct MigrationView {
   std::vector<std::string> token_ids;  // ids of live tokens
 };
 
+// What a host's migrations did, summed once for the JSON and human reports and the fleet totals.
+struct MigrationTotals {
+  std::size_t tokens_created = 0;
+  std::size_t tokens_live = 0;
+  std::size_t files_changed = 0;
+  std::size_t files_restored = 0;
+  std::size_t failures = 0;
+  std::size_t rollbacks = 0;
+};
+
 struct HostView {
   std::string host;
   // scan (the last one given for the host)
@@ -99,6 +109,7 @@ struct HostView {
   // planned | nothing_to_do | scanned.
   std::string state() const;
   bool plan_applied() const;  // the plan's id appears among the migrations
+  MigrationTotals migration_totals() const;
 };
 
 struct KeyHostUse {

@@ -17,7 +17,7 @@ std::string escape_for_terminal(std::string_view bytes);
 
 // For JSON strings: valid UTF-8 is returned unchanged; otherwise every byte that is not part of a
 // well-formed sequence is replaced by U+FFFD, so the document stays valid. Pair it with the raw
-// bytes in base64 (json_path_bytes) to keep the name losslessly.
+// bytes in base64 (util/json_path_field put_json_path) to keep the name losslessly.
 std::string utf8_display(std::string_view bytes);
 
 } // namespace cfmigrate

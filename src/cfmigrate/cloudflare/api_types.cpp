@@ -1,5 +1,7 @@
 #include <cfmigrate/cloudflare/api_types.hpp>
 
+#include <cfmigrate/util/json_read.hpp>
+
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value_from.hpp>
@@ -10,90 +12,53 @@ namespace cfmigrate::cloudflare {
 
 namespace json = boost::json;
 
+// Every reader below goes through util/json_read: a wrong type or a missing required field is a
+// parse error naming the field ("API zone: account.id: expected a string, got a number"); fields
+// Cloudflare may leave out are optional. Found by ADL from read_json_as, so they are declared in
+// this namespace (api_types.hpp declares the ones other modules read through).
+
+Result<ApiMessage> tag_invoke(json::try_value_to_tag<ApiMessage>, const json::value& v, const JsonPath& at)
+{
+  CFM_TRY(const JsonFields f, JsonFields::of(v, at));
+  ApiMessage m;
+  CFM_TRY(m.code, f.optional<long long>("code"));
+  CFM_TRY(m.message, f.optional<std::string>("message"));
+  return m;
+}
+
+Result<ResultInfo> tag_invoke(json::try_value_to_tag<ResultInfo>, const json::value& v, const JsonPath& at)
+{
+  CFM_TRY(const JsonFields f, JsonFields::of(v, at));
+  ResultInfo out;
+  CFM_TRY(out.page, f.optional<long long>("page"));
+  CFM_TRY(out.per_page, f.optional<long long>("per_page"));
+  CFM_TRY(out.count, f.optional<long long>("count"));
+  CFM_TRY(out.total_count, f.optional<long long>("total_count"));
+  CFM_TRY(out.total_pages, f.optional<std::optional<long long>>("total_pages"));
+  return out;
+}
+
+Result<IpCondition> tag_invoke(json::try_value_to_tag<IpCondition>, const json::value& v, const JsonPath& at)
+{
+  CFM_TRY(const JsonFields f, JsonFields::of(v, at));
+  IpCondition c;
+  CFM_TRY(c.in, f.optional<std::vector<std::string>>("in"));
+  CFM_TRY(c.not_in, f.optional<std::vector<std::string>>("not_in"));
+  return c;
+}
+
 namespace {
 
-Error field_error(std::string_view what, std::string_view field)
+// A token's "condition": {"request.ip": {in, not_in}} ("request_ip" in older answers).
+Result<std::optional<IpCondition>> condition_from(const JsonFields& token)
 {
-  return make_error(ErrorCode::parse, "API " + std::string(what) + ": missing or mistyped field '" + std::string(field) + "'");
-}
-
-std::optional<std::string> opt_string(const json::object& o, std::string_view key)
-{
-  const json::value* v = o.if_contains(key);
-  if (v == nullptr || !v->is_string()) {
-    return std::nullopt;
+  CFM_TRY(const json::value condition, token.optional<json::value>("condition"));
+  if (condition.is_null()) {
+    return std::optional<IpCondition>();
   }
-  return std::string(v->as_string());
-}
-
-long long number_or(const json::object& o, std::string_view key, long long fallback)
-{
-  const json::value* v = o.if_contains(key);
-  if (v == nullptr) {
-    return fallback;
-  }
-  if (v->is_int64()) {
-    return v->as_int64();
-  }
-  if (v->is_uint64()) {
-    return static_cast<long long>(v->as_uint64());
-  }
-  if (v->is_double()) {
-    return static_cast<long long>(v->as_double());
-  }
-  return fallback;
-}
-
-std::vector<ApiMessage> messages_from(const json::object& o, std::string_view key)
-{
-  std::vector<ApiMessage> out;
-  const json::value* v = o.if_contains(key);
-  if (v == nullptr || !v->is_array()) {
-    return out;
-  }
-  for (const json::value& item : v->as_array()) {
-    if (!item.is_object()) {
-      continue;
-    }
-    ApiMessage m;
-    m.code = number_or(item.as_object(), "code", 0);
-    m.message = opt_string(item.as_object(), "message").value_or("");
-    out.push_back(std::move(m));
-  }
-  return out;
-}
-
-std::vector<std::string> strings_from(const json::value* v)
-{
-  std::vector<std::string> out;
-  if (v == nullptr || !v->is_array()) {
-    return out;
-  }
-  for (const json::value& s : v->as_array()) {
-    if (s.is_string()) {
-      out.emplace_back(s.as_string());
-    }
-  }
-  return out;
-}
-
-std::optional<IpCondition> condition_from(const json::object& token)
-{
-  const json::value* cond = token.if_contains("condition");
-  if (cond == nullptr || !cond->is_object()) {
-    return std::nullopt;
-  }
-  const json::value* ip = cond->as_object().if_contains("request.ip");
-  if (ip == nullptr) {
-    ip = cond->as_object().if_contains("request_ip");
-  }
-  if (ip == nullptr || !ip->is_object()) {
-    return std::nullopt;
-  }
-  IpCondition c;
-  c.in = strings_from(ip->as_object().if_contains("in"));
-  c.not_in = strings_from(ip->as_object().if_contains("not_in"));
-  return c;
+  CFM_TRY(const JsonFields c, JsonFields::of(condition, token.at().key("condition")));
+  const char* key = c.find("request.ip") != nullptr ? "request.ip" : "request_ip";
+  return c.optional<std::optional<IpCondition>>(key);
 }
 
 } // namespace
@@ -110,32 +75,14 @@ Result<Envelope> parse_envelope(std::string_view body)
   if (ec) {
     return make_error(ErrorCode::parse, "API response is not JSON (" + ec.message() + ")");
   }
-  if (!v.is_object()) {
-    return make_error(ErrorCode::parse, "API response is not a JSON object");
-  }
-  json::object& o = v.as_object();
-  const json::value* success = o.if_contains("success");
-  if (success == nullptr || !success->is_bool()) {
-    return make_error(ErrorCode::parse, "API response has no boolean 'success'");
-  }
+  CFM_TRY(const JsonFields f, JsonFields::of(v, JsonPath("API response")));
   Envelope env;
-  env.success = success->as_bool();
-  env.errors = messages_from(o, "errors");
-  env.messages = messages_from(o, "messages");
-  if (json::value* r = o.if_contains("result")) {
+  CFM_TRY(env.success, f.required<bool>("success"));
+  CFM_TRY(env.errors, f.optional<std::vector<ApiMessage>>("errors"));
+  CFM_TRY(env.messages, f.optional<std::vector<ApiMessage>>("messages"));
+  CFM_TRY(env.result_info, f.optional<std::optional<ResultInfo>>("result_info"));
+  if (json::value* r = v.as_object().if_contains("result")) {
     env.result = std::move(*r);
-  }
-  if (const json::value* ri = o.if_contains("result_info"); ri != nullptr && ri->is_object()) {
-    const json::object& info = ri->as_object();
-    ResultInfo out;
-    out.page = number_or(info, "page", 0);
-    out.per_page = number_or(info, "per_page", 0);
-    out.count = number_or(info, "count", 0);
-    out.total_count = number_or(info, "total_count", 0);
-    if (info.contains("total_pages")) {
-      out.total_pages = number_or(info, "total_pages", 0);
-    }
-    env.result_info = out;
   }
   return env;
 }
@@ -205,167 +152,181 @@ json::value to_json(const TokenSpec& spec)
   return o;
 }
 
-Result<User> user_from_json(const json::value& v)
+Result<User> tag_invoke(json::try_value_to_tag<User>, const json::value& v, const JsonPath& at)
 {
-  if (!v.is_object()) {
-    return field_error("user", "result");
-  }
+  CFM_TRY(const JsonFields f, JsonFields::of(v, at));
   User u;
-  auto id = opt_string(v.as_object(), "id");
-  if (!id) {
-    return field_error("user", "id");
-  }
-  u.id = *id;
-  u.email = opt_string(v.as_object(), "email").value_or("");
+  CFM_TRY(u.id, f.required<std::string>("id"));
+  CFM_TRY(u.email, f.optional<std::string>("email"));
   return u;
 }
 
-Result<Account> account_from_json(const json::value& v)
+Result<Account> tag_invoke(json::try_value_to_tag<Account>, const json::value& v, const JsonPath& at)
 {
-  if (!v.is_object()) {
-    return field_error("account", "result[]");
-  }
-  auto id = opt_string(v.as_object(), "id");
-  if (!id) {
-    return field_error("account", "id");
-  }
-  return Account{*id, opt_string(v.as_object(), "name").value_or("")};
+  CFM_TRY(const JsonFields f, JsonFields::of(v, at));
+  Account a;
+  CFM_TRY(a.id, f.required<std::string>("id"));
+  CFM_TRY(a.name, f.optional<std::string>("name"));
+  return a;
 }
 
-Result<Zone> zone_from_json(const json::value& v)
+Result<Zone> tag_invoke(json::try_value_to_tag<Zone>, const json::value& v, const JsonPath& at)
 {
-  if (!v.is_object()) {
-    return field_error("zone", "result[]");
-  }
-  const json::object& o = v.as_object();
-  auto id = opt_string(o, "id");
-  auto name = opt_string(o, "name");
-  if (!id || !name) {
-    return field_error("zone", !id ? "id" : "name");
-  }
-  Zone z{*id, *name, opt_string(o, "status").value_or(""), {}, {}};
-  if (const json::value* acc = o.if_contains("account"); acc != nullptr && acc->is_object()) {
-    z.account_id = opt_string(acc->as_object(), "id").value_or("");
-    z.account_name = opt_string(acc->as_object(), "name").value_or("");
+  CFM_TRY(const JsonFields f, JsonFields::of(v, at));
+  Zone z;
+  CFM_TRY(z.id, f.required<std::string>("id"));
+  CFM_TRY(z.name, f.required<std::string>("name"));
+  CFM_TRY(z.status, f.optional<std::string>("status"));
+  CFM_TRY(const std::optional<Account> account, f.optional<std::optional<Account>>("account"));
+  if (account) {
+    z.account_id = account->id;
+    z.account_name = account->name;
   }
   return z;
 }
 
+Result<PermissionGroup> tag_invoke(json::try_value_to_tag<PermissionGroup>, const json::value& v, const JsonPath& at)
+{
+  CFM_TRY(const JsonFields f, JsonFields::of(v, at));
+  PermissionGroup g;
+  CFM_TRY(g.id, f.required<std::string>("id"));
+  CFM_TRY(g.name, f.optional<std::string>("name"));
+  CFM_TRY(g.scopes, f.optional<std::vector<std::string>>("scopes"));
+  return g;
+}
+
+namespace {
+
+// "permission_groups": [{"id": ...}], of which only the ids matter.
+Result<std::vector<std::string>> group_ids_from(const JsonFields& policy)
+{
+  CFM_TRY(const json::value groups, policy.required<json::value>("permission_groups"));
+  CFM_TRY(const std::vector<json::value> items, read_json_as<std::vector<json::value>>(groups, policy.at().key("permission_groups")));
+  std::vector<std::string> ids;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    CFM_TRY(const JsonFields group, JsonFields::of(items[i], policy.at().key("permission_groups").index(i)));
+    CFM_TRY(std::string id, group.required<std::string>("id"));
+    ids.push_back(std::move(id));
+  }
+  return ids;
+}
+
+// "resources": {key: "*"} or {account key: {zone key: "*"}}.
+Result<Resources> resources_from(const JsonFields& policy)
+{
+  CFM_TRY(const json::value value, policy.required<json::value>("resources"));
+  CFM_TRY(const JsonFields resources, JsonFields::of(value, policy.at().key("resources")));
+  Resources out;
+  for (const auto& entry : resources.object()) {
+    const std::string key(entry.key());
+    if (entry.value().is_object()) {
+      CFM_TRY(const JsonFields nested, JsonFields::of(entry.value(), resources.at().key(key)));
+      NestedResources inner;
+      for (const auto& kv : nested.object()) {
+        CFM_TRY(inner[std::string(kv.key())], nested.required<std::string>(kv.key()));
+      }
+      out[key] = std::move(inner);
+    } else {
+      CFM_TRY(out[key], resources.required<std::string>(key));
+    }
+  }
+  return out;
+}
+
+} // namespace
+
+Result<Policy> tag_invoke(json::try_value_to_tag<Policy>, const json::value& v, const JsonPath& at)
+{
+  CFM_TRY(const JsonFields f, JsonFields::of(v, at));
+  Policy p;
+  CFM_TRY(p.id, f.optional<std::string>("id"));
+  CFM_TRY(const std::string effect, f.required<std::string>("effect"));
+  if (effect != "allow" && effect != "deny") {
+    return at.key("effect").error("expected \"allow\" or \"deny\"");
+  }
+  p.effect = effect == "allow" ? Effect::allow : Effect::deny;
+  CFM_TRY(p.permission_group_ids, group_ids_from(f));
+  CFM_TRY(p.resources, resources_from(f));
+  return p;
+}
+
+Result<Token> tag_invoke(json::try_value_to_tag<Token>, const json::value& v, const JsonPath& at)
+{
+  CFM_TRY(const JsonFields f, JsonFields::of(v, at));
+  Token t;
+  CFM_TRY(t.id, f.required<std::string>("id"));
+  CFM_TRY(t.name, f.optional<std::string>("name"));
+  CFM_TRY(t.status, f.optional<std::string>("status"));
+  CFM_TRY(t.policies, f.optional<std::vector<Policy>>("policies"));
+  CFM_TRY(t.request_ip, condition_from(f));
+  CFM_TRY(t.not_before, f.optional<std::optional<std::string>>("not_before"));
+  CFM_TRY(t.expires_on, f.optional<std::optional<std::string>>("expires_on"));
+  CFM_TRY(t.issued_on, f.optional<std::optional<std::string>>("issued_on"));
+  CFM_TRY(t.modified_on, f.optional<std::optional<std::string>>("modified_on"));
+  return t;
+}
+
+Result<TokenVerification> tag_invoke(json::try_value_to_tag<TokenVerification>, const json::value& v, const JsonPath& at)
+{
+  CFM_TRY(const JsonFields f, JsonFields::of(v, at));
+  TokenVerification out;
+  CFM_TRY(out.id, f.required<std::string>("id"));
+  CFM_TRY(out.status, f.required<std::string>("status"));
+  CFM_TRY(out.not_before, f.optional<std::optional<std::string>>("not_before"));
+  CFM_TRY(out.expires_on, f.optional<std::optional<std::string>>("expires_on"));
+  return out;
+}
+
+Result<User> user_from_json(const json::value& v)
+{
+  return read_json_as<User>(v, JsonPath("API user"));
+}
+
+Result<Account> account_from_json(const json::value& v)
+{
+  return read_json_as<Account>(v, JsonPath("API account"));
+}
+
+Result<Zone> zone_from_json(const json::value& v)
+{
+  return read_json_as<Zone>(v, JsonPath("API zone"));
+}
+
 Result<PermissionGroup> permission_group_from_json(const json::value& v)
 {
-  if (!v.is_object()) {
-    return field_error("permission group", "result[]");
-  }
-  auto id = opt_string(v.as_object(), "id");
-  if (!id) {
-    return field_error("permission group", "id");
-  }
-  return PermissionGroup{*id, opt_string(v.as_object(), "name").value_or(""),
-                         strings_from(v.as_object().if_contains("scopes"))};
+  return read_json_as<PermissionGroup>(v, JsonPath("API permission group"));
 }
 
 Result<Policy> policy_from_json(const json::value& v)
 {
-  if (!v.is_object()) {
-    return field_error("policy", "policies[]");
-  }
-  const json::object& o = v.as_object();
-  Policy p;
-  p.id = opt_string(o, "id").value_or("");
-  const auto effect = opt_string(o, "effect");
-  if (!effect || (*effect != "allow" && *effect != "deny")) {
-    return field_error("policy", "effect");
-  }
-  p.effect = *effect == "allow" ? Effect::allow : Effect::deny;
-  const json::value* groups = o.if_contains("permission_groups");
-  if (groups == nullptr || !groups->is_array()) {
-    return field_error("policy", "permission_groups");
-  }
-  for (const json::value& g : groups->as_array()) {
-    if (!g.is_object() || !opt_string(g.as_object(), "id")) {
-      return field_error("policy", "permission_groups[].id");
-    }
-    p.permission_group_ids.push_back(*opt_string(g.as_object(), "id"));
-  }
-  const json::value* resources = o.if_contains("resources");
-  if (resources == nullptr || !resources->is_object()) {
-    return field_error("policy", "resources");
-  }
-  for (const auto& kv : resources->as_object()) {
-    if (kv.value().is_string()) {
-      p.resources[std::string(kv.key())] = std::string(kv.value().as_string());
-    } else if (kv.value().is_object()) {
-      NestedResources nested;
-      for (const auto& inner : kv.value().as_object()) {
-        if (!inner.value().is_string()) {
-          return field_error("policy", "resources");
-        }
-        nested[std::string(inner.key())] = std::string(inner.value().as_string());
-      }
-      p.resources[std::string(kv.key())] = std::move(nested);
-    } else {
-      return field_error("policy", "resources");
-    }
-  }
-  return p;
+  return read_json_as<Policy>(v, JsonPath("API policy"));
 }
 
 Result<Token> token_from_json(const json::value& v)
 {
-  if (!v.is_object()) {
-    return field_error("token", "result");
-  }
-  const json::object& o = v.as_object();
-  Token t;
-  auto id = opt_string(o, "id");
-  if (!id) {
-    return field_error("token", "id");
-  }
-  t.id = *id;
-  t.name = opt_string(o, "name").value_or("");
-  t.status = opt_string(o, "status").value_or("");
-  if (const json::value* policies = o.if_contains("policies"); policies != nullptr && policies->is_array()) {
-    for (const json::value& p : policies->as_array()) {
-      CFM_TRY(Policy policy, policy_from_json(p));
-      t.policies.push_back(std::move(policy));
-    }
-  }
-  t.request_ip = condition_from(o);
-  t.not_before = opt_string(o, "not_before");
-  t.expires_on = opt_string(o, "expires_on");
-  t.issued_on = opt_string(o, "issued_on");
-  t.modified_on = opt_string(o, "modified_on");
-  return t;
+  return read_json_as<Token>(v, JsonPath("API token"));
 }
 
 Result<TokenVerification> verification_from_json(const json::value& v)
 {
-  if (!v.is_object()) {
-    return field_error("token verification", "result");
-  }
-  const json::object& o = v.as_object();
-  auto id = opt_string(o, "id");
-  auto status = opt_string(o, "status");
-  if (!id || !status) {
-    return field_error("token verification", !id ? "id" : "status");
-  }
-  return TokenVerification{*id, *status, opt_string(o, "not_before"), opt_string(o, "expires_on")};
+  return read_json_as<TokenVerification>(v, JsonPath("API token verification"));
 }
 
 Result<CreatedToken> created_token_from_json(json::value& v)
 {
-  if (!v.is_object()) {
-    return field_error("created token", "result");
+  const JsonPath at("API created token");
+  json::object* o = v.if_object();
+  if (o == nullptr) {
+    return at.error("expected an object, got " + json_kind(v));
   }
-  json::object& o = v.as_object();
-  json::value* value = o.if_contains("value");
+  json::value* value = o->if_contains("value");
   if (value == nullptr || !value->is_string() || value->as_string().empty()) {
-    return field_error("created token", "value");
+    return at.key("value").error("expected a non-empty string");
   }
   json::string& raw = value->as_string();
   CreatedToken created{{}, Secret(std::string_view(raw.data(), raw.size()))};
   OPENSSL_cleanse(raw.data(), raw.size());
-  o.erase("value");
+  o->erase("value");
   CFM_TRY(Token token, token_from_json(v));
   created.token = std::move(token);
   return created;

@@ -1,5 +1,6 @@
 #include <cfmigrate/fleet/report.hpp>
 
+#include <cfmigrate/fleet/report_inputs.hpp>
 #include <cfmigrate/util/join.hpp>
 
 #include <boost/json.hpp>
@@ -16,46 +17,6 @@ namespace json = boost::json;
 
 namespace {
 
-std::string str(const json::object& o, std::string_view key)
-{
-  const json::value* v = o.if_contains(key);
-  return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
-}
-
-std::int64_t integer(const json::object& o, std::string_view key)
-{
-  const json::value* v = o.if_contains(key);
-  if (v == nullptr) {
-    return 0;
-  }
-  if (v->is_int64()) {
-    return v->as_int64();
-  }
-  if (v->is_uint64()) {
-    return static_cast<std::int64_t>(v->as_uint64());
-  }
-  return 0;
-}
-
-const json::array& array(const json::object& o, std::string_view key)
-{
-  static const json::array k_empty;
-  const json::value* v = o.if_contains(key);
-  return v != nullptr && v->is_array() ? v->as_array() : k_empty;
-}
-
-// Objects of an array; anything else in it is skipped.
-std::vector<const json::object*> objects(const json::object& o, std::string_view key)
-{
-  std::vector<const json::object*> out;
-  for (const auto& item : array(o, key)) {
-    if (item.is_object()) {
-      out.push_back(&item.as_object());
-    }
-  }
-  return out;
-}
-
 template<typename Container>
 json::array strings(const Container& items)
 {
@@ -64,104 +25,6 @@ json::array strings(const Container& items)
     a.emplace_back(s);
   }
   return a;
-}
-
-void read_scan(const json::object& doc, HostView& host)
-{
-  host.usages.clear();
-  host.references.clear();
-  host.scoped_tokens = 0;
-  for (const json::object* f : objects(doc, "findings")) {
-    const std::string credential = str(*f, "credential");
-    if (credential == "global_key") {
-      KeyUsage u;
-      u.fingerprint = str(*f, "fingerprint");
-      u.email = str(*f, "email");
-      u.program = str(*f, "program");
-      u.path = str(*f, "path");
-      u.line = integer(*f, "line");
-      u.commented = str(*f, "state") == "commented";
-      if (u.fingerprint.empty()) {
-        u.fingerprint = "sha256:unknown";
-      }
-      host.usages.push_back(std::move(u));
-    } else if (credential == "reference") {
-      host.references.push_back(Reference{str(*f, "program"), str(*f, "path"), integer(*f, "line")});
-    } else if (credential == "scoped_token") {
-      ++host.scoped_tokens;
-    }
-  }
-}
-
-void read_plan(const json::object& doc, HostView& host)
-{
-  host.plan_id = str(doc, "plan_id");
-  host.planned_tokens = array(doc, "tokens").size();
-  host.planned_files = array(doc, "edits").size();
-  host.manual_items = array(doc, "manual").size();
-  host.plan_key_fingerprints.clear();
-  host.planned_token_names.clear();
-  std::set<std::string> global_keys;
-  for (const json::object* c : objects(doc, "credentials")) {
-    if (str(*c, "kind") == "global_key") {
-      global_keys.insert(str(*c, "fingerprint"));
-    }
-  }
-  for (const json::object* t : objects(doc, "tokens")) {
-    host.planned_token_names.push_back(str(*t, "name"));
-    if (const std::string credential = str(*t, "credential"); global_keys.contains(credential)) {
-      host.plan_key_fingerprints.insert(credential);
-    }
-  }
-  // A plan that edits files away from a Global key also names the keys it replaces.
-  for (const auto& fingerprint : global_keys) {
-    host.plan_key_fingerprints.insert(fingerprint);
-  }
-}
-
-MigrationView read_migration(const json::object& m)
-{
-  MigrationView v;
-  v.plan_id = str(m, "plan_id");
-  v.created = str(m, "created");
-  v.state = str(m, "state");
-  if (v.state.empty()) {
-    v.state = "in_progress";
-  }
-  for (const json::object* t : objects(m, "tokens")) {
-    const std::string id = str(*t, "id");
-    const std::string state = str(*t, "state");
-    v.token_names.push_back(str(*t, "name"));
-    if (id.empty()) {
-      if (state == "create_intent") {
-        ++v.tokens_unknown;
-      }
-      continue;
-    }
-    ++v.tokens_created;
-    if (state != "deleted") {
-      ++v.tokens_live;
-      v.token_ids.push_back(id);
-    }
-  }
-  for (const json::object* f : objects(m, "files")) {
-    const std::string state = str(*f, "state");
-    if (state == "written" || state == "verified") {
-      ++v.files_changed;
-    } else if (state == "restored") {
-      ++v.files_restored;
-    } else if (state == "conflict") {
-      ++v.files_conflict;
-    } else if (state == "write_intent") {
-      ++v.files_unknown;
-    }
-  }
-  for (const json::object* f : objects(m, "failures")) {
-    v.failures.emplace_back(str(*f, "step"), str(*f, "message"));
-  }
-  const std::int64_t rollbacks = integer(m, "rollbacks");
-  v.rollbacks = rollbacks > 0 ? static_cast<std::size_t>(rollbacks) : 0;
-  return v;
 }
 
 HostView& host_named(std::map<std::string, HostView>& hosts, const std::string& name)
@@ -238,6 +101,20 @@ std::string HostView::state() const
   return scanned ? "scanned" : "unknown";
 }
 
+MigrationTotals HostView::migration_totals() const
+{
+  MigrationTotals t;
+  for (const auto& m : migrations) {
+    t.tokens_created += m.tokens_created;
+    t.tokens_live += m.tokens_live;
+    t.files_changed += m.files_changed;
+    t.files_restored += m.files_restored;
+    t.failures += m.failures.size();
+    t.rollbacks += m.rollbacks;
+  }
+  return t;
+}
+
 std::size_t KeyView::hosts_using() const
 {
   return static_cast<std::size_t>(std::count_if(hosts.begin(), hosts.end(), [](const KeyHostUse& h) { return h.active > 0; }));
@@ -248,7 +125,8 @@ Result<DocumentKind> document_kind(const json::value& value)
   if (!value.is_object()) {
     return make_error(ErrorCode::parse, "not a JSON object");
   }
-  const std::string format = str(value.as_object(), "format");
+  CFM_TRY(const JsonFields fields, JsonFields::of(value, JsonPath()));
+  CFM_TRY(const std::string format, fields.optional<std::string>("format"));
   if (format == k_scan_format) {
     return DocumentKind::scan;
   }
@@ -269,23 +147,18 @@ namespace {
 
 // A status document: its migrations grouped by host (the caller's name, else each migration's,
 // else the document's).
-Status add_status(const Document& d, const json::object& doc, std::map<std::string, HostView>& hosts,
-                  std::vector<std::string>& warnings)
+Status add_status(const Document& d, std::map<std::string, HostView>& hosts, std::vector<std::string>& warnings)
 {
-  const std::string doc_host = str(doc, "host");
+  const JsonPath at("status");
+  CFM_TRY(const std::string doc_host, document_host(d.json, at));
+  CFM_TRY(std::vector<StatusMigration> migrations, read_status_migrations(d.json, at));
   std::map<std::string, std::vector<MigrationView>> by_host;
-  for (const json::object* m : objects(doc, "migrations")) {
-    std::string name = d.host;
-    if (name.empty()) {
-      name = str(*m, "host");
-    }
-    if (name.empty()) {
-      name = doc_host;
-    }
+  for (StatusMigration& m : migrations) {
+    const std::string& name = !d.host.empty() ? d.host : !m.host.empty() ? m.host : doc_host;
     if (name.empty()) {
       return make_error(ErrorCode::parse, "status names no host", d.source);
     }
-    by_host[name].push_back(read_migration(*m));
+    by_host[name].push_back(std::move(m.view));
   }
   if (by_host.empty()) {
     const std::string name = d.host.empty() ? doc_host : d.host;
@@ -294,12 +167,32 @@ Status add_status(const Document& d, const json::object& doc, std::map<std::stri
     }
     by_host[name];
   }
-  for (auto& [name, migrations] : by_host) {
+  for (auto& [name, views] : by_host) {
     HostView& h = host_named(hosts, name);
     replacing(h.status_source, h.has_status, d.source, name, DocumentKind::status, warnings);
-    h.migrations = std::move(migrations);
+    h.migrations = std::move(views);
   }
   return {};
+}
+
+// One scan or plan document into its host's view.
+Status add_scan_or_plan(const Document& d, DocumentKind kind, std::map<std::string, HostView>& hosts,
+                        std::vector<std::string>& warnings)
+{
+  const JsonPath at(to_string(kind));
+  CFM_TRY(const std::string doc_host, document_host(d.json, at));
+  const std::string name = d.host.empty() ? doc_host : d.host;
+  if (name.empty()) {
+    return make_error(ErrorCode::parse, std::string(kind == DocumentKind::scan ? "scan report" : "plan") + " names no host",
+                      d.source);
+  }
+  HostView& h = host_named(hosts, name);
+  if (kind == DocumentKind::scan) {
+    replacing(h.scan_source, h.scanned, d.source, name, kind, warnings);
+    return read_scan(d.json, at, h);
+  }
+  replacing(h.plan_source, h.planned, d.source, name, kind, warnings);
+  return read_plan(d.json, at, h);
 }
 
 // Reads every document into the per-host views.
@@ -311,31 +204,10 @@ Status collect_documents(const std::vector<Document>& documents, std::map<std::s
     if (!kind) {
       return Error(kind.error().code(), kind.error().message(), d.source);
     }
-    const json::object& doc = d.json.as_object();
-    switch (*kind) {
-    case DocumentKind::scan: {
-      const std::string name = d.host.empty() ? str(doc, "host") : d.host;
-      if (name.empty()) {
-        return make_error(ErrorCode::parse, "scan report names no host", d.source);
-      }
-      HostView& h = host_named(hosts, name);
-      replacing(h.scan_source, h.scanned, d.source, name, *kind, warnings);
-      read_scan(doc, h);
-      break;
-    }
-    case DocumentKind::plan: {
-      const std::string name = d.host.empty() ? str(doc, "host") : d.host;
-      if (name.empty()) {
-        return make_error(ErrorCode::parse, "plan names no host", d.source);
-      }
-      HostView& h = host_named(hosts, name);
-      replacing(h.plan_source, h.planned, d.source, name, *kind, warnings);
-      read_plan(doc, h);
-      break;
-    }
-    case DocumentKind::status:
-      CFM_TRY_STATUS(add_status(d, doc, hosts, warnings));
-      break;
+    const Status added = *kind == DocumentKind::status ? add_status(d, hosts, warnings)
+                                                       : add_scan_or_plan(d, *kind, hosts, warnings);
+    if (!added) {
+      return Error(added.error().code(), added.error().message(), d.source);
     }
   }
   return {};
@@ -357,13 +229,14 @@ void tally_hosts(std::map<std::string, HostView>& hosts, std::map<std::string, K
     t.references += h.references.size();
     t.hosts_using_global_key += h.active_usages() > 0 ? 1U : 0U;
     ++t.states[h.state()];
+    const MigrationTotals done = h.migration_totals();
+    t.tokens_created += done.tokens_created;
+    t.tokens_live += done.tokens_live;
+    t.files_changed += done.files_changed;
+    t.files_restored += done.files_restored;
+    t.failures += done.failures;
+    t.rollbacks += done.rollbacks;
     for (const auto& m : h.migrations) {
-      t.tokens_created += m.tokens_created;
-      t.tokens_live += m.tokens_live;
-      t.files_changed += m.files_changed;
-      t.files_restored += m.files_restored;
-      t.failures += m.failures.size();
-      t.rollbacks += m.rollbacks;
       for (const auto& id : m.token_ids) {
         token_id_hosts[id].insert(name);
       }
@@ -534,19 +407,10 @@ json::value to_json(const Fleet& fleet)
   o["keys"] = std::move(keys);
   json::array hosts;
   for (const auto& h : fleet.hosts) {
-    std::size_t tokens_created = 0;
-    std::size_t tokens_live = 0;
-    std::size_t files_changed = 0;
-    std::size_t files_restored = 0;
-    std::size_t rollbacks = 0;
+    const MigrationTotals done = h.migration_totals();
     json::array failures;
     json::array migrations;
     for (const auto& m : h.migrations) {
-      tokens_created += m.tokens_created;
-      tokens_live += m.tokens_live;
-      files_changed += m.files_changed;
-      files_restored += m.files_restored;
-      rollbacks += m.rollbacks;
       for (const auto& [step, message] : m.failures) {
         failures.push_back(json::object{{"plan_id", m.plan_id}, {"step", step}, {"message", message}});
       }
@@ -585,12 +449,12 @@ json::value to_json(const Fleet& fleet)
                                  {"references", h.references.size()},
                                  {"scoped_tokens_on_disk", h.scoped_tokens},
                                  {"plan", h.planned ? json::value(std::move(plan)) : json::value(nullptr)},
-                                 {"tokens_created", tokens_created},
-                                 {"tokens_live", tokens_live},
-                                 {"files_changed", files_changed},
-                                 {"files_restored", files_restored},
+                                 {"tokens_created", done.tokens_created},
+                                 {"tokens_live", done.tokens_live},
+                                 {"files_changed", done.files_changed},
+                                 {"files_restored", done.files_restored},
                                  {"failures", std::move(failures)},
-                                 {"rollbacks", rollbacks},
+                                 {"rollbacks", done.rollbacks},
                                  {"migrations", std::move(migrations)}});
   }
   o["hosts"] = std::move(hosts);

@@ -49,25 +49,12 @@ void write_human(std::ostream& out, const Fleet& fleet)
       << "key uses" << std::setw(16) << "tokens (live)" << std::setw(15) << "files changed" << std::setw(10) << "restored"
       << std::setw(10) << "failures" << std::setw(11) << "rollbacks" << "\n";
   for (const auto& h : fleet.hosts) {
-    std::size_t created = 0;
-    std::size_t live = 0;
-    std::size_t changed = 0;
-    std::size_t restored = 0;
-    std::size_t failures = 0;
-    std::size_t rollbacks = 0;
-    for (const auto& m : h.migrations) {
-      created += m.tokens_created;
-      live += m.tokens_live;
-      changed += m.files_changed;
-      restored += m.files_restored;
-      failures += m.failures.size();
-      rollbacks += m.rollbacks;
-    }
+    const MigrationTotals done = h.migration_totals();
     const std::string uses = h.scanned ? std::to_string(h.active_usages()) : std::string("?");
-    const std::string tokens = std::to_string(created) + " (" + std::to_string(live) + ")";
+    const std::string tokens = std::to_string(done.tokens_created) + " (" + std::to_string(done.tokens_live) + ")";
     out << "  " << std::left << std::setw(w) << h.host << "  " << std::setw(13) << h.state() << std::right << std::setw(9) << uses
-        << std::setw(16) << tokens << std::setw(15) << changed << std::setw(10) << restored << std::setw(10) << failures
-        << std::setw(11) << rollbacks << "\n";
+        << std::setw(16) << tokens << std::setw(15) << done.files_changed << std::setw(10) << done.files_restored
+        << std::setw(10) << done.failures << std::setw(11) << done.rollbacks << "\n";
     for (const auto& m : h.migrations) {
       for (const auto& [step, message] : m.failures) {
         out << "    " << m.plan_id << " failed at " << step << ": " << message << "\n";

@@ -1,5 +1,6 @@
 #include <cfmigrate/recipe/recipe_loader.hpp>
 #include <cfmigrate/util/file_content.hpp>
+#include <cfmigrate/util/json_read.hpp>
 #include <cfmigrate/util/text.hpp>
 
 #include <cfmigrate/recipe/embedded.hpp>
@@ -68,64 +69,23 @@ public:
 
   Result<std::string> string(std::string_view key, Field presence, std::string fallback = {}) const
   {
-    const json::value* v = m_object.if_contains(key);
-    if (v == nullptr) {
-      if (presence == Field::required) {
-        return missing(key);
-      }
-      return fallback;
-    }
-    if (!v->is_string()) {
-      return wrong(key, "a string");
-    }
-    return std::string(v->as_string());
+    return read<std::string>(key, presence, std::move(fallback));
   }
 
   Result<std::int64_t> integer(std::string_view key, Field presence, std::int64_t fallback) const
   {
-    const json::value* v = m_object.if_contains(key);
-    if (v == nullptr) {
-      if (presence == Field::required) {
-        return missing(key);
-      }
-      return fallback;
-    }
-    if (!v->is_int64()) {
-      return wrong(key, "an integer");
-    }
-    return v->as_int64();
+    return read<std::int64_t>(key, presence, fallback);
   }
 
-  Result<bool> boolean(std::string_view key, bool fallback) const
-  {
-    const json::value* v = m_object.if_contains(key);
-    if (v == nullptr) {
-      return fallback;
-    }
-    if (!v->is_bool()) {
-      return wrong(key, "true or false");
-    }
-    return v->as_bool();
-  }
+  Result<bool> boolean(std::string_view key, bool fallback) const { return read<bool>(key, Field::optional, fallback); }
 
   Result<std::vector<std::string>> strings(std::string_view key, Field presence) const
   {
-    const json::value* v = m_object.if_contains(key);
-    if (v == nullptr) {
-      if (presence == Field::required) {
-        return missing(key);
-      }
-      return std::vector<std::string>{};
-    }
-    if (!v->is_array()) {
-      return wrong(key, "an array of strings");
-    }
-    std::vector<std::string> out;
-    for (const auto& item : v->as_array()) {
-      if (!item.is_string() || item.as_string().empty()) {
+    CFM_TRY(std::vector<std::string> out, read<std::vector<std::string>>(key, presence, {}));
+    for (const auto& item : out) {
+      if (item.empty()) {
         return wrong(key, "an array of non-empty strings");
       }
-      out.emplace_back(item.as_string());
     }
     return out;
   }
@@ -187,6 +147,24 @@ public:
   const std::string& origin() const { return m_origin; }
 
 private:
+  // The field through util/json_read (its conversions and messages), located in the text.
+  template<typename T>
+  Result<T> read(std::string_view key, Field presence, T fallback) const
+  {
+    const json::value* v = m_object.if_contains(key);
+    if (v == nullptr) {
+      if (presence == Field::required) {
+        return missing(key);
+      }
+      return fallback;
+    }
+    auto value = read_json_as<T>(*v, JsonPath().key(qualified(key)));
+    if (!value) {
+      return located(m_text, m_origin, key, value.error().message());
+    }
+    return value;
+  }
+
   Error missing(std::string_view key) const
   {
     return Error(ErrorCode::parse, "missing required field '" + qualified(key) + "'", m_origin);

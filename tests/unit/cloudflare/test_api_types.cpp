@@ -45,11 +45,49 @@ BOOST_AUTO_TEST_CASE(typed_results_report_missing_fields)
 {
   auto zone = zone_from_json(boost::json::parse(R"({"name":"x"})"));
   BOOST_REQUIRE(!zone);
-  BOOST_TEST(zone.error().message().find("'id'") != std::string::npos);
+  BOOST_TEST(zone.error().message().find("API zone: id: missing") != std::string::npos);
   auto policy = policy_from_json(boost::json::parse(R"({"effect":"maybe","permission_groups":[],"resources":{}})"));
   BOOST_TEST(!policy);
   boost::json::value created = boost::json::parse(R"({"id":"t","name":"n","status":"active"})");
   BOOST_TEST(!created_token_from_json(created)); // no value
+}
+
+// API answers are untrusted: wrong types, nulls, huge numbers and truncated bodies are error
+// values naming the field, never exceptions.
+BOOST_AUTO_TEST_CASE(malformed_answers_are_errors_naming_the_field)
+{
+  const auto message = [](const auto& r) { return r ? std::string("(accepted)") : r.error().message(); };
+  using boost::json::parse;
+  BOOST_TEST(message(zone_from_json(parse(R"({"id":1,"name":"x"})"))) == "API zone: id: expected a string, got 1");
+  BOOST_TEST(message(zone_from_json(parse(R"({"id":"z","name":"x","account":{"id":null}})"))) ==
+             "API zone: account.id: expected a string, got null");
+  BOOST_TEST(message(zone_from_json(parse("[]"))) == "API zone: expected an object, got an array");
+  BOOST_TEST(message(user_from_json(parse("null"))) == "API user: expected an object, got null");
+  BOOST_TEST(message(permission_group_from_json(parse(R"({"id":"g","scopes":"zone"})"))) ==
+             "API permission group: scopes: expected an array, got a string");
+  BOOST_TEST(message(policy_from_json(parse(R"({"effect":"allow","permission_groups":[{"id":"a"},{}],"resources":{}})"))) ==
+             "API policy: permission_groups[1].id: missing");
+  BOOST_TEST(message(policy_from_json(parse(R"({"effect":"allow","permission_groups":[],"resources":{"a":{"b":3}}})"))) ==
+             "API policy: resources.a.b: expected a string, got 3");
+  BOOST_TEST(message(policy_from_json(parse(R"({"effect":"allow","permission_groups":[],"resources":[]})"))) ==
+             "API policy: resources: expected an object, got an array");
+  BOOST_TEST(message(token_from_json(parse(R"({"id":"t","policies":{}})"))) == "API token: policies: expected an array, got an object");
+  BOOST_TEST(message(token_from_json(parse(R"({"id":"t","condition":{"request.ip":{"in":[1]}}})"))) ==
+             "API token: condition.request.ip.in[0]: expected a string, got 1");
+  BOOST_TEST(message(verification_from_json(parse(R"({"id":"t"})"))) == "API token verification: status: missing");
+  BOOST_TEST(message(parse_envelope(R"({"success":"yes"})")) == "API response: success: expected true or false, got a string");
+  BOOST_TEST(message(parse_envelope(R"({"success":true,"result_info":{"page":1e300}})")).find("result_info.page: expected an integer") !=
+             std::string::npos);
+  BOOST_TEST(message(parse_envelope(R"({"success":false,"errors":[{"code":"x"}]})")) ==
+             "API response: errors[0].code: expected an integer from -9223372036854775808 to 9223372036854775807, got a string");
+  BOOST_TEST(!parse_envelope(R"({"success":true,"result":[1,2)"));
+  BOOST_TEST(!parse_envelope("[true]"));
+  boost::json::value created = parse(R"({"id":"t","value":42})");
+  BOOST_TEST(message(created_token_from_json(created)) == "API created token: value: expected a non-empty string");
+  // Valid answers with optional parts left out or null still read.
+  auto token = token_from_json(parse(R"({"id":"t","name":null,"condition":{"request_ip":{"not_in":["10.0.0.0/8"]}}})"));
+  BOOST_TEST_REQUIRE(token.has_value());
+  BOOST_TEST(token->request_ip->not_in.at(0) == "10.0.0.0/8");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

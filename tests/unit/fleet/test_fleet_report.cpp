@@ -335,4 +335,32 @@ BOOST_AUTO_TEST_CASE(bad_inputs_are_errors)
   BOOST_TEST(!cfmigrate::read_json_file("/nonexistent/cfmigrate-fleet.json").has_value());
 }
 
+// Mistyped fields in any input document are errors naming the document, the field and the file;
+// fields left out keep their defaults.
+BOOST_AUTO_TEST_CASE(mistyped_inputs_are_errors_naming_the_field)
+{
+  const auto message = [](const char* text) {
+    auto fleet = build_fleet({Document{"in.json", "h", json::parse(text)}});
+    BOOST_TEST((fleet.has_value() || fleet.error().path() == "in.json"));
+    return fleet ? std::string("(accepted)") : fleet.error().message();
+  };
+  BOOST_TEST(message(R"({"format":"cfmigrate.scan/1","findings":{}})") == "scan: findings: expected an array, got an object");
+  BOOST_TEST(message(R"({"format":"cfmigrate.scan/1","findings":[1]})") == "scan: findings[0]: expected an object, got 1");
+  BOOST_TEST(message(R"({"format":"cfmigrate.scan/1","findings":[{"line":"2"}]})") ==
+             "scan: findings[0].line: expected an integer from -9223372036854775808 to 9223372036854775807, got a string");
+  BOOST_TEST(message(R"({"format":"cfmigrate.scan/1","findings":[{"line":1e40}]})").find("findings[0].line: expected an integer") !=
+             std::string::npos);
+  BOOST_TEST(message(R"({"format":"cfmigrate.scan/1","host":7,"findings":[]})") == "scan: host: expected a string, got 7");
+  BOOST_TEST(message(R"({"format":"cfmigrate.plan/1","tokens":[{"name":null}],"credentials":[{"kind":[]}]})") ==
+             "plan: credentials[0].kind: expected a string, got an array");
+  BOOST_TEST(message(R"({"format":"cfmigrate.plan/1","edits":"none"})") == "plan: edits: expected an array, got a string");
+  BOOST_TEST(message(R"({"format":"cfmigrate.status/1","migrations":[{"tokens":[{"state":3}]}]})") ==
+             "status: migrations[0].tokens[0].state: expected a string, got 3");
+  BOOST_TEST(message(R"({"format":"cfmigrate.status/1","migrations":[{"rollbacks":-1.5}]})").find("migrations[0].rollbacks") !=
+             std::string::npos);
+  BOOST_TEST(message(R"({"format":"cfmigrate.status/1","migrations":null})") == "(accepted)");
+  BOOST_TEST(message(R"({"format":"cfmigrate.scan/1"})") == "(accepted)");
+  BOOST_TEST(message(R"({"format":"cfmigrate.plan/1","tokens":[{}],"host":null})") == "(accepted)");
+}
+
 BOOST_AUTO_TEST_SUITE_END()

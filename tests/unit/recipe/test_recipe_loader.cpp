@@ -104,4 +104,34 @@ BOOST_AUTO_TEST_CASE(every_embedded_recipe_loads)
   BOOST_TEST_REQUIRE(all.has_value(), (all ? std::string() : all.error().describe()));
 }
 
+// Wrong types, nulls, huge numbers and truncated text are errors naming the field (and its line),
+// never exceptions.
+BOOST_AUTO_TEST_CASE(malformed_recipes_are_errors_naming_the_field)
+{
+  const auto message = [](std::string text, const std::string& from, const std::string& to) {
+    text.replace(text.find(from), from.size(), to);
+    auto r = parse_recipe(text, "x", "demo");
+    return r ? std::string("(accepted)") : r.error().message();
+  };
+  const std::string valid = k_valid;
+  BOOST_TEST(message(valid, R"("schema_version": 1)", R"("schema_version": 1e30)") ==
+             "schema_version: expected an integer from -9223372036854775808 to 9223372036854775807, got 1E30");
+  BOOST_TEST(message(valid, R"("name": "Demo")", R"("name": null)") == "name: expected a string, got null");
+  BOOST_TEST(message(valid, R"("paths": ["/etc/demo/**"])", R"("paths": "/etc/demo/**")") ==
+             "detect.paths: expected an array, got a string");
+  BOOST_TEST(message(valid, R"(["DEMO_KEY"])", R"(["DEMO_KEY", 3])") == "detect.key_names[1]: expected a string, got 3");
+  BOOST_TEST(message(valid, R"("token_setting": "DEMO_TOKEN")", R"("token_setting": {})") ==
+             "migrate.token_setting: expected a string, got an object");
+  auto truncated = parse_recipe(valid.substr(0, valid.size() / 2), "x", "demo");
+  BOOST_TEST_REQUIRE(!truncated.has_value());
+  BOOST_TEST(truncated.error().message().rfind("not valid JSON", 0) == 0U);
+  for (const char* root : {"null", "7", "\"recipe\"", "[{}]"}) {
+    BOOST_TEST(!parse_recipe(root, "x", "demo").has_value());
+  }
+  auto located = parse_recipe(valid.substr(0, valid.find("\"detect\"")) + R"("priority": "high", "detect": {}})", "x", "demo");
+  BOOST_TEST_REQUIRE(!located.has_value());
+  BOOST_TEST(located.error().message() == "priority: expected an integer from -9223372036854775808 to 9223372036854775807, got a string");
+  BOOST_TEST(located.error().line().value_or(0) == 6U);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
