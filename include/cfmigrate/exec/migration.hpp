@@ -55,6 +55,10 @@ struct MigrationSummary {
   FileRecord* file(const std::string& path);
 };
 
+// A journal record about one file: {"type": type, "path": path} (and "path_bytes" when the path
+// is not UTF-8, util/json_path_field.hpp), then `fields`.
+boost::json::object file_record(std::string_view type, const std::string& path, boost::json::object fields = {});
+
 // Replays journal records (in order) into a summary.
 MigrationSummary summarize(const std::vector<boost::json::object>& records);
 

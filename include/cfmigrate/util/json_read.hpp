@@ -141,6 +141,9 @@ public:
   // JsonFields refers to `v`: it must outlive them, so a temporary is refused at compile time.
   [[nodiscard]] static Result<JsonFields> of(const boost::json::value& v, const JsonPath& at);
   static Result<JsonFields> of(const boost::json::value&& v, const JsonPath& at) = delete;
+  // The fields of an object already known to be one (e.g. a journal record).
+  static JsonFields of_object(const boost::json::object& o, JsonPath at) { return JsonFields(o, std::move(at)); }
+  static JsonFields of_object(const boost::json::object&& o, JsonPath at) = delete;
 
   // "<at>.<key>: missing" when absent; null is read as a value (a std::optional takes it).
   template<typename T>

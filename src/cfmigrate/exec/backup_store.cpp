@@ -1,10 +1,10 @@
 #include <cfmigrate/exec/backup_store.hpp>
 
-#include <cfmigrate/util/base64.hpp>
-#include <cfmigrate/util/display_text.hpp>
 #include <cfmigrate/util/errno_text.hpp>
 #include <cfmigrate/util/file_content.hpp>
 #include <cfmigrate/util/hex.hpp>
+#include <cfmigrate/util/json_path_field.hpp>
+#include <cfmigrate/util/json_read.hpp>
 #include <cfmigrate/exec/state_dir.hpp>
 #include <cfmigrate/util/sha256.hpp>
 
@@ -15,13 +15,33 @@
 #include <algorithm>
 #include <cerrno>
 #include <filesystem>
-#include <limits>
 #include <optional>
 
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+namespace cfmigrate {
+
+namespace json = boost::json;
+
+// Found by read_json_as through ADL on Xattr, so it lives in Xattr's namespace.
+static Result<Xattr> tag_invoke(json::try_value_to_tag<Xattr>, const json::value& v, const JsonPath& at)
+{
+  CFM_TRY(const JsonFields f, JsonFields::of(v, at));
+  Xattr x;
+  CFM_TRY(x.name, f.required<std::string>("name"));
+  CFM_TRY(std::string hex, f.required<std::string>("value_hex"));
+  std::optional<std::string> value = from_hex(hex);
+  if (!value) {
+    return at.key("value_hex").error("expected hex digits");
+  }
+  x.value = std::move(*value);
+  return x;
+}
+
+} // namespace cfmigrate
 
 namespace cfmigrate::exec {
 
@@ -70,24 +90,13 @@ std::uint64_t id_of(std::string_view name)
   return id;
 }
 
-// A path as a JSON string when it is UTF-8, else as base64 under "<key>_bytes" (file names are
-// bytes; JSON strings are not).
-void put_path(json::object& o, const std::string& key, const std::string& path)
-{
-  if (is_valid_utf8(path)) {
-    o[key] = path;
-  } else {
-    o[key + "_bytes"] = base64_encode(path);
-  }
-}
-
 json::object to_json(const BackupRecord& r)
 {
   json::object o;
   o["format"] = k_sidecar_format;
   o["id"] = r.id;
-  put_path(o, "original_path", r.original_path);
-  put_path(o, "relative_path", r.relative_path);
+  put_json_path(o, "original_path", r.original_path);
+  put_json_path(o, "relative_path", r.relative_path);
   if (r.parent) {
     o["parent_dev"] = r.parent->dev;
     o["parent_ino"] = r.parent->ino;
@@ -108,100 +117,50 @@ json::object to_json(const BackupRecord& r)
   return o;
 }
 
-template<typename T>
-bool get_unsigned(const json::object& o, std::string_view key, T& out)
+} // namespace
+
+// Found by read_json_as through ADL (util/json_read.hpp).
+static Result<BackupRecord> tag_invoke(json::try_value_to_tag<BackupRecord>, const json::value& v, const JsonPath& at)
 {
-  const json::value* v = o.if_contains(key);
-  if (v == nullptr) {
-    return false;
+  CFM_TRY(const JsonFields f, JsonFields::of(v, at));
+  BackupRecord r;
+  CFM_TRY(std::int64_t format, f.required<std::int64_t>("format"));
+  if (format < k_oldest_sidecar_format || format > k_sidecar_format) {
+    return at.key("format").error("unknown sidecar format " + std::to_string(format));
   }
-  boost::system::error_code ec;
-  const auto n = v->to_number<std::uint64_t>(ec);
-  if (ec || n > static_cast<std::uint64_t>(std::numeric_limits<T>::max())) {
-    return false;
+  CFM_TRY(r.id, f.required<std::uint64_t>("id"));
+  CFM_TRY(r.original_path, read_json_path(f, "original_path"));
+  if (format > k_oldest_sidecar_format) {
+    // Format 2's additions: where beneath the root, and in which directory, the file was read.
+    CFM_TRY(r.relative_path, read_json_path(f, "relative_path"));
+    FileIdentity parent;
+    CFM_TRY(parent.dev, f.required<std::uint64_t>("parent_dev"));
+    CFM_TRY(parent.ino, f.required<std::uint64_t>("parent_ino"));
+    r.parent = parent;
   }
-  out = static_cast<T>(n);
-  return true;
+  CFM_TRY(r.sha256, f.required<std::string>("sha256"));
+  CFM_TRY(r.size, f.required<std::uint64_t>("size"));
+  CFM_TRY(r.mode, f.required<std::uint32_t>("mode"));
+  CFM_TRY(r.uid, f.required<std::uint32_t>("uid"));
+  CFM_TRY(r.gid, f.required<std::uint32_t>("gid"));
+  CFM_TRY(r.xattrs, f.required<std::vector<Xattr>>("xattrs"));
+  return r;
 }
 
-bool get_string(const json::object& o, std::string_view key, std::string& out)
-{
-  const json::value* v = o.if_contains(key);
-  if (v == nullptr || !v->is_string()) {
-    return false;
-  }
-  out = std::string(v->get_string());
-  return true;
-}
-
-bool get_path(const json::object& o, const std::string& key, std::string& out)
-{
-  if (get_string(o, key, out)) {
-    return true;
-  }
-  std::string encoded;
-  if (!get_string(o, key + "_bytes", encoded)) {
-    return false;
-  }
-  auto bytes = base64_decode(encoded);
-  if (!bytes) {
-    return false;
-  }
-  out = std::move(*bytes);
-  return true;
-}
-
-// Format 2's additions: where beneath the root, and in which directory, the file was read.
-bool get_location(const json::object& o, std::int64_t format, BackupRecord& r)
-{
-  if (format == k_oldest_sidecar_format) {
-    return true;
-  }
-  FileIdentity parent;
-  if (!get_path(o, "relative_path", r.relative_path) || !get_unsigned(o, "parent_dev", parent.dev)
-      || !get_unsigned(o, "parent_ino", parent.ino)) {
-    return false;
-  }
-  r.parent = parent;
-  return true;
-}
+namespace {
 
 Result<BackupRecord> parse_sidecar(std::string_view text, const std::string& path)
 {
   boost::system::error_code ec;
   const json::value v = json::parse(text, ec);
-  auto bad = [&]() { return make_error(ErrorCode::parse, "malformed backup sidecar", path); };
-  if (ec || !v.is_object()) {
-    return bad();
+  if (ec) {
+    return make_error(ErrorCode::parse, "malformed backup sidecar", path);
   }
-  const json::object& o = v.get_object();
-  BackupRecord r;
-  std::int64_t format = 0;
-  if (!get_unsigned(o, "format", format) || format < k_oldest_sidecar_format || format > k_sidecar_format
-      || !get_unsigned(o, "id", r.id) || !get_path(o, "original_path", r.original_path)
-      || !get_location(o, format, r) || !get_string(o, "sha256", r.sha256)
-      || !get_unsigned(o, "size", r.size) || !get_unsigned(o, "mode", r.mode) || !get_unsigned(o, "uid", r.uid)
-      || !get_unsigned(o, "gid", r.gid)) {
-    return bad();
+  auto record = read_json_as<BackupRecord>(v, JsonPath("backup sidecar"));
+  if (!record) {
+    return make_error(ErrorCode::parse, "malformed backup sidecar: " + record.error().message(), path);
   }
-  const json::value* xattrs = o.if_contains("xattrs");
-  if (xattrs == nullptr || !xattrs->is_array()) {
-    return bad();
-  }
-  for (const json::value& e : xattrs->get_array()) {
-    std::string name;
-    std::string hex;
-    if (!e.is_object() || !get_string(e.get_object(), "name", name)
-        || !get_string(e.get_object(), "value_hex", hex)) {
-      return bad();
-    }
-    std::optional<std::string> value = from_hex(hex);
-    if (!value) {
-      return bad();
-    }
-    r.xattrs.push_back(Xattr{std::move(name), std::move(*value)});
-  }
-  return r;
+  return record;
 }
 
 // Owner of files in the store: the original's owner when we can set it (root), else ourselves.

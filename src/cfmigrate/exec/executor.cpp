@@ -310,16 +310,15 @@ private:
       }
       backup_id = record.id;
     }
-    CFM_TRY_STATUS(step("file_backup", json::object{{"type", "file_backup"}, {"path", e.path}, {"backup_id", backup_id},
-                                                    {"sha_before", state->sha256}}));
+    CFM_TRY_STATUS(step("file_backup", file_record("file_backup", e.path, {{"backup_id", backup_id},
+                                                    {"sha_before", state->sha256}})));
     std::string updated = plan::apply_changes(original, e.changes, [&](const std::string& key, bool encode) {
       auto it = m_tokens.find(key);
       std::string value(it == m_tokens.end() ? std::string_view() : it->second.expose_secret_value_for_use_in_credential_slot());
       return encode ? base64_encode(value) : value;
     });
     std::string sha_after = sha256_hex(updated);
-    CFM_TRY_STATUS(step("file_write_intent", json::object{{"type", "file_write_intent"}, {"path", e.path},
-                                                          {"sha_before", state->sha256}, {"sha_after", sha_after}}));
+    CFM_TRY_STATUS(step("file_write_intent", file_record("file_write_intent", e.path, {{"sha_before", state->sha256}, {"sha_after", sha_after}})));
     m_context->log("rewrite " + e.path);
     if (m_context->dry_run()) {
       return {};
@@ -329,9 +328,9 @@ private:
     write_options.anchor = Anchor{m_root.get(), held.relative, state->uid, held.identity, held.parent};
     CFM_TRY_STATUS(replace_file_atomically(real, updated, write_options));
     ++m_report.files_written;
-    CFM_TRY_STATUS(step("file_written", json::object{{"type", "file_written"}, {"path", e.path}, {"sha_after", sha_after}}));
+    CFM_TRY_STATUS(step("file_written", file_record("file_written", e.path, {{"sha_after", sha_after}})));
     CFM_TRY_STATUS(verify_file(e, *state, sha_after));
-    CFM_TRY_STATUS(step("file_verified", json::object{{"type", "file_verified"}, {"path", e.path}}));
+    CFM_TRY_STATUS(step("file_verified", file_record("file_verified", e.path)));
     return {};
   }
 

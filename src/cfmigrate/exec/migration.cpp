@@ -1,5 +1,7 @@
 #include <cfmigrate/exec/migration.hpp>
 
+#include <cfmigrate/util/json_path_field.hpp>
+
 #include <boost/json.hpp>
 
 namespace cfmigrate::exec {
@@ -14,7 +16,24 @@ std::string field(const json::object& o, const char* key)
   return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
 }
 
+// A file record's path: raw bytes from "path_bytes" when the path is not UTF-8 (put_json_path).
+std::string path_field(const json::object& o)
+{
+  auto path = read_json_path(JsonFields::of_object(o, JsonPath("journal record")), "path", PathPresence::optional);
+  return path ? std::move(*path) : std::string();
+}
+
 } // namespace
+
+json::object file_record(std::string_view type, const std::string& path, json::object fields)
+{
+  json::object o{{"type", type}};
+  put_json_path(o, "path", path);
+  for (auto& field : fields) {
+    o[field.key()] = std::move(field.value());
+  }
+  return o;
+}
 
 const char* to_string(MigrationState state)
 {
@@ -82,7 +101,7 @@ MigrationSummary summarize(const std::vector<json::object>& records)
       }
       t->state = type.substr(6);
     } else if (type.rfind("file_", 0) == 0) {
-      std::string path = field(r, "path");
+      std::string path = path_field(r);
       FileRecord* f = s.file(path);
       if (f == nullptr) {
         s.files.push_back(FileRecord{path, 0, {}, {}, {}});
@@ -135,7 +154,9 @@ json::object to_json(const MigrationSummary& s)
   }
   json::array files;
   for (const auto& f : s.files) {
-    files.push_back(json::object{{"path", f.path}, {"state", f.state}, {"sha_before", f.sha_before}, {"sha_after", f.sha_after}});
+    json::object file = file_record("file", f.path, {{"state", f.state}, {"sha_before", f.sha_before}, {"sha_after", f.sha_after}});
+    file.erase("type");
+    files.push_back(std::move(file));
   }
   json::array failures;
   for (const auto& f : s.failures) {

@@ -166,7 +166,7 @@ private:
   {
     m_report.conflicts.push_back(file.path);
     m_report.identity_conflicts.push_back(file.path + ": " + why);
-    return m_context->record(json::object{{"type", "file_conflict"}, {"path", file.path}, {"identity", true}});
+    return m_context->record(file_record("file_conflict", file.path, {{"identity", true}}));
   }
 
   Status restore(const FileRecord& file)
@@ -194,7 +194,7 @@ private:
       expected = current->file->identity;
       const std::string sha = sha256_hex(current->file->content);
       if (sha == record.sha256) {
-        return m_context->record(json::object{{"type", "file_restored"}, {"path", file.path}, {"already", true}});
+        return m_context->record(file_record("file_restored", file.path, {{"already", true}}));
       }
       const bool ours = !file.sha_after.empty() && sha == file.sha_after;
       if (!ours) {
@@ -205,7 +205,7 @@ private:
           // Forced: keep the current file too before putting the original back.
           CFM_TRY(BackupRecord kept, m_context->store()->save(*current->file, m_context->real_path(*m_plan, file.path)));
           CFM_TRY_STATUS(m_context->record(
-            json::object{{"type", "backup_kept"}, {"path", file.path}, {"backup_id", kept.id}}));
+            file_record("backup_kept", file.path, {{"backup_id", kept.id}})));
         }
       }
     }
@@ -217,7 +217,7 @@ private:
       CFM_TRY_STATUS(m_context->store()->restore(record, Anchor{m_root.get(), relative, record.uid, expected, current->parent}));
     }
     ++m_report.files_restored;
-    return m_context->record(json::object{{"type", "file_restored"}, {"path", file.path}});
+    return m_context->record(file_record("file_restored", file.path));
   }
 
   // The file was changed by someone else since apply: show what changed (every credential
@@ -230,7 +230,7 @@ private:
     std::vector<plan::Change> whole{plan::Change{0, before.size(), {plan::ReplacementPart{now, {}, false}}, ""}};
     m_report.conflicts.push_back(file.path);
     m_report.conflict_diffs.push_back(plan::masked_unified_diff(file.path, before, whole, {}));
-    return m_context->record(json::object{{"type", "file_conflict"}, {"path", file.path}});
+    return m_context->record(file_record("file_conflict", file.path));
   }
 
   Status delete_token(const plan::Plan& plan, const TokenRecord& token, const std::set<std::string>& elsewhere)
