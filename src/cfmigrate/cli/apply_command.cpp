@@ -6,6 +6,7 @@
 #include <cfmigrate/cli/option_values.hpp>
 #include <cfmigrate/exec/executor.hpp>
 #include <cfmigrate/plan/plan_file.hpp>
+#include <cfmigrate/util/display_text.hpp>
 
 #include <ostream>
 
@@ -39,12 +40,12 @@ int apply_command(const std::vector<std::string>& args, std::ostream& out, std::
   }
   auto plan = plan::read_plan_file(p.vm["plan-file"].as<std::vector<std::string>>().front());
   if (!plan) {
-    err << "cfmigrate apply: " << plan.error().describe() << "\n";
+    err << "cfmigrate apply: " << escape_for_terminal(plan.error().describe()) << "\n";
     return plan.error().code() == ErrorCode::unsupported ? k_exit_incompatible : k_exit_error;
   }
   auto options = exec_options(p.vm);
   if (!options) {
-    err << "cfmigrate apply: " << options.error().describe() << "\n";
+    err << "cfmigrate apply: " << escape_for_terminal(options.error().describe()) << "\n";
     return k_exit_usage;
   }
   options->dry_run = p.vm.count("dry-run") != 0;
@@ -53,7 +54,7 @@ int apply_command(const std::vector<std::string>& args, std::ostream& out, std::
   // Text, not unsigned: program_options would wrap "-1" into a timeout of 136 years.
   auto timeout = parse_whole_number("--verify-timeout", p.vm["verify-timeout"].as<std::string>(), 1, 3600);
   if (!timeout) {
-    err << "cfmigrate apply: " << timeout.error().describe() << "\n";
+    err << "cfmigrate apply: " << escape_for_terminal(timeout.error().describe()) << "\n";
     return k_exit_usage;
   }
   options->verify_timeout = std::chrono::seconds(*timeout);
@@ -73,13 +74,13 @@ int apply_command(const std::vector<std::string>& args, std::ostream& out, std::
   }
   auto index = index_from(p.vm);
   if (!index) {
-    err << "cfmigrate apply: " << index.error().describe() << "\n";
+    err << "cfmigrate apply: " << escape_for_terminal(index.error().describe()) << "\n";
     return k_exit_error;
   }
   exec::FaultInjector injector = faults();
   auto report = exec::apply_plan(*index, *plan, *options, injector);
   if (!report) {
-    err << "cfmigrate apply: " << report.error().describe() << "\n";
+    err << "cfmigrate apply: " << escape_for_terminal(report.error().describe()) << "\n";
     return k_exit_error;
   }
   (report->outcome == exec::Outcome::done || report->outcome == exec::Outcome::nothing ? out : err)

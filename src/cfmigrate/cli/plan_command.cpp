@@ -153,7 +153,7 @@ int plan_command(const std::vector<std::string>& args, std::ostream& out, std::o
     }
   }
   if (auto written = write_output_stream(out, text.str(), "standard output"); !written) {
-    err << "cfmigrate plan: " << written.error().describe() << "\n";
+    err << "cfmigrate plan: " << escape_for_terminal(written.error().describe()) << "\n";
     return k_exit_error;
   }
   return result->plan.has_changes() ? k_exit_found : k_exit_ok;

@@ -111,13 +111,13 @@ int report_command(const std::vector<std::string>& args, std::ostream& out, std:
   for (const auto& arg : vm["file"].as<std::vector<std::string>>()) {
     auto inputs = expand(arg, host_from_dir);
     if (!inputs) {
-      err << "cfmigrate report: " << inputs.error().describe() << "\n";
+      err << "cfmigrate report: " << escape_for_terminal(inputs.error().describe()) << "\n";
       return k_exit_error;
     }
     for (auto& input : *inputs) {
       auto json = read_json_file(input.path);
       if (!json) {
-        err << "cfmigrate report: " << json.error().describe() << "\n";
+        err << "cfmigrate report: " << escape_for_terminal(json.error().describe()) << "\n";
         return k_exit_error;
       }
       documents.push_back(fleet::Document{input.path, input.host, std::move(*json)});
@@ -125,7 +125,7 @@ int report_command(const std::vector<std::string>& args, std::ostream& out, std:
   }
   auto report = fleet::build_fleet(documents);
   if (!report) {
-    err << "cfmigrate report: " << report.error().describe() << "\n";
+    err << "cfmigrate report: " << escape_for_terminal(report.error().describe()) << "\n";
     return k_exit_error;
   }
   std::ostringstream text;

@@ -4,6 +4,7 @@
 #include <cfmigrate/cli/exec_command_options.hpp>
 #include <cfmigrate/cli/exit_codes.hpp>
 #include <cfmigrate/exec/executor.hpp>
+#include <cfmigrate/util/display_text.hpp>
 
 #include <ostream>
 
@@ -37,7 +38,7 @@ int rollback_command(const std::vector<std::string>& args, std::ostream& out, st
   }
   auto options = exec_options(p.vm);
   if (!options) {
-    err << "cfmigrate rollback: " << options.error().describe() << "\n";
+    err << "cfmigrate rollback: " << escape_for_terminal(options.error().describe()) << "\n";
     return k_exit_usage;
   }
   options->force = p.vm.count("force") != 0;
@@ -48,13 +49,13 @@ int rollback_command(const std::vector<std::string>& args, std::ostream& out, st
   }
   auto index = index_from(p.vm);
   if (!index) {
-    err << "cfmigrate rollback: " << index.error().describe() << "\n";
+    err << "cfmigrate rollback: " << escape_for_terminal(index.error().describe()) << "\n";
     return k_exit_error;
   }
   exec::FaultInjector injector = faults();
   auto report = exec::rollback_migration(*index, plan_id, *options, injector);
   if (!report) {
-    err << "cfmigrate rollback: " << report.error().describe() << "\n";
+    err << "cfmigrate rollback: " << escape_for_terminal(report.error().describe()) << "\n";
     return k_exit_error;
   }
   out << "cfmigrate rollback: " << report->message << "\n";

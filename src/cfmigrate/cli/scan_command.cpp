@@ -99,7 +99,7 @@ ScanCommandLine parse_scan_command_line(const std::vector<std::string>& args, st
   }
   auto options = scan_options_from(parsed.vm);
   if (!options) {
-    err << "cfmigrate scan: " << options.error().describe() << "\n";
+    err << "cfmigrate scan: " << escape_for_terminal(options.error().describe()) << "\n";
     line.exit_code = k_exit_usage;
     return line;
   }
