@@ -58,9 +58,9 @@ int rollback_command(const std::vector<std::string>& args, std::ostream& out, st
     err << "cfmigrate rollback: " << escape_for_terminal(report.error().describe()) << "\n";
     return k_exit_error;
   }
-  out << "cfmigrate rollback: " << report->message << "\n";
+  out << "cfmigrate rollback: " << escape_for_terminal(report->message) << "\n";
   for (const auto& diff : report->conflict_diffs) {
-    out << diff;
+    out << escape_lines_for_terminal(diff);  // file contents a user may have written
   }
   return exit_code_for(report->outcome);
 }
