@@ -137,8 +137,8 @@ int plan_command(const std::vector<std::string>& args, std::ostream& out, std::o
   }
   if (o.out_file) {
     if (auto written = plan::write_plan_file(result->plan, *o.out_file); !written) {
-      err << "cfmigrate plan: writing " << escape_for_terminal(*o.out_file) << ": "
-          << escape_for_terminal(written.error().describe()) << "\n";
+      // The error names the file already.
+      err << "cfmigrate plan: writing the plan file: " << escape_for_terminal(written.error().describe()) << "\n";
       return k_exit_error;
     }
   }
