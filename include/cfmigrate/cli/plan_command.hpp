@@ -1,11 +1,32 @@
 #pragma once
 // `cfmigrate plan`: dry run, writes a plan file.
 
+#include <cfmigrate/plan/planner.hpp>
+
+#include <chrono>
 #include <iosfwd>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace cfmigrate::cli {
+
+// plan's command line, validated: --format human | json, --group-by, --allow-ip addresses or
+// CIDRs, --expires a date in the future. Credentials are added from the environment later.
+struct PlanCommandOptions {
+  plan::PlanOptions plan;
+  std::string format = "human";
+  std::string recipes_dir;
+  std::optional<std::string> out_file;
+};
+
+// exit_code >= 0: stop with it (usage error printed to `err`, or --help printed to `out`).
+struct PlanCommandLine {
+  PlanCommandOptions options;
+  int exit_code = -1;
+};
+PlanCommandLine parse_plan_command_line(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
+                                        std::chrono::system_clock::time_point now);
 
 int plan_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 

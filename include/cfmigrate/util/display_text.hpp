@@ -15,6 +15,10 @@ bool is_valid_utf8(std::string_view bytes);
 // a backslash becomes \\ so the escaping cannot be forged. Everything else is kept.
 std::string escape_for_terminal(std::string_view bytes);
 
+// For multi-line human output built from file contents (conflict diffs): as escape_for_terminal,
+// but line feeds and tabs are kept so the text keeps its layout.
+std::string escape_lines_for_terminal(std::string_view text);
+
 // For JSON strings: valid UTF-8 is returned unchanged; otherwise every byte that is not part of a
 // well-formed sequence is replaced by U+FFFD, so the document stays valid. Pair it with the raw
 // bytes in base64 (util/json_path_field put_json_path) to keep the name losslessly.

@@ -3,8 +3,10 @@
 #include <cfmigrate/cli/common_options.hpp>
 #include <cfmigrate/cli/exec_command_options.hpp>
 #include <cfmigrate/cli/exit_codes.hpp>
+#include <cfmigrate/cli/option_values.hpp>
 #include <cfmigrate/exec/executor.hpp>
 #include <cfmigrate/plan/plan_file.hpp>
+#include <cfmigrate/util/display_text.hpp>
 
 #include <ostream>
 
@@ -26,7 +28,7 @@ int apply_command(const std::vector<std::string>& args, std::ostream& out, std::
     ("resume", "continue an interrupted apply from its journal")
     ("no-rollback", "on failure keep what was done, for --resume")
     ("post-hook", po::value<std::string>(), "shell command run once per program after success (CFMIGRATE_PROGRAM set)")
-    ("verify-timeout", po::value<unsigned>()->default_value(60), "seconds to wait for a new token to become valid")
+    ("verify-timeout", po::value<std::string>()->default_value("60"), "seconds to wait for a new token to become valid (1 to 3600)")
     ("recipes", po::value<std::string>(), "load more recipes from DIR");
   ParsedCommandLine p = parse_command_line(args, d, "plan-file", 1, out, err, "apply");
   if (p.exit_code >= 0) {
@@ -38,18 +40,24 @@ int apply_command(const std::vector<std::string>& args, std::ostream& out, std::
   }
   auto plan = plan::read_plan_file(p.vm["plan-file"].as<std::vector<std::string>>().front());
   if (!plan) {
-    err << "cfmigrate apply: " << plan.error().describe() << "\n";
+    err << "cfmigrate apply: " << escape_for_terminal(plan.error().describe()) << "\n";
     return plan.error().code() == ErrorCode::unsupported ? k_exit_incompatible : k_exit_error;
   }
   auto options = exec_options(p.vm);
   if (!options) {
-    err << "cfmigrate apply: " << options.error().describe() << "\n";
+    err << "cfmigrate apply: " << escape_for_terminal(options.error().describe()) << "\n";
     return k_exit_usage;
   }
   options->dry_run = p.vm.count("dry-run") != 0;
   options->resume = p.vm.count("resume") != 0;
   options->no_rollback = p.vm.count("no-rollback") != 0;
-  options->verify_timeout = std::chrono::seconds(p.vm["verify-timeout"].as<unsigned>());
+  // Text, not unsigned: program_options would wrap "-1" into a timeout of 136 years.
+  auto timeout = parse_whole_number("--verify-timeout", p.vm["verify-timeout"].as<std::string>(), 1, 3600);
+  if (!timeout) {
+    err << "cfmigrate apply: " << escape_for_terminal(timeout.error().describe()) << "\n";
+    return k_exit_usage;
+  }
+  options->verify_timeout = std::chrono::seconds(*timeout);
   if (p.vm.count("post-hook") != 0) {
     options->post_hook = p.vm["post-hook"].as<std::string>();
   }
@@ -66,13 +74,13 @@ int apply_command(const std::vector<std::string>& args, std::ostream& out, std::
   }
   auto index = index_from(p.vm);
   if (!index) {
-    err << "cfmigrate apply: " << index.error().describe() << "\n";
+    err << "cfmigrate apply: " << escape_for_terminal(index.error().describe()) << "\n";
     return k_exit_error;
   }
   exec::FaultInjector injector = faults();
   auto report = exec::apply_plan(*index, *plan, *options, injector);
   if (!report) {
-    err << "cfmigrate apply: " << report.error().describe() << "\n";
+    err << "cfmigrate apply: " << escape_for_terminal(report.error().describe()) << "\n";
     return k_exit_error;
   }
   (report->outcome == exec::Outcome::done || report->outcome == exec::Outcome::nothing ? out : err)

@@ -1,6 +1,7 @@
 #include <cfmigrate/cli/common_options.hpp>
 
 #include <cfmigrate/cli/exit_codes.hpp>
+#include <cfmigrate/cli/option_values.hpp>
 #include <cfmigrate/recipe/recipe_loader.hpp>
 
 #include <ostream>
@@ -30,22 +31,17 @@ Result<cloudflare::ClientOptions> client_options(const po::variables_map& vm)
     options.ca_file = vm["ca-file"].as<std::string>();
   }
   if (vm.count("rate-limit") != 0) {
-    std::string text = vm["rate-limit"].as<std::string>();
-    std::size_t slash = text.find('/');
-    try {
-      if (slash == std::string::npos) {
-        throw std::invalid_argument("no slash");
-      }
-      unsigned long requests = std::stoul(text.substr(0, slash));
-      unsigned long seconds = std::stoul(text.substr(slash + 1));
-      if (requests == 0 || seconds == 0) {
-        throw std::invalid_argument("zero");
-      }
-      options.rate_limit.requests = static_cast<decltype(options.rate_limit.requests)>(requests);
-      options.rate_limit.window = std::chrono::seconds(seconds);
-    } catch (const std::exception&) {
+    // "N/SECONDS", both whole numbers from 1 (stoul would have wrapped "-1").
+    const std::string text = vm["rate-limit"].as<std::string>();
+    const std::size_t slash = text.find('/');
+    const std::string_view view(text);
+    auto requests = parse_whole_number("--rate-limit", view.substr(0, slash), 1, 1000000);
+    auto seconds = slash == std::string::npos ? requests : parse_whole_number("--rate-limit", view.substr(slash + 1), 1, 86400);
+    if (slash == std::string::npos || !requests || !seconds) {
       return make_error(ErrorCode::invalid_argument, "--rate-limit must look like 1200/300 (requests/seconds)");
     }
+    options.rate_limit.requests = static_cast<decltype(options.rate_limit.requests)>(*requests);
+    options.rate_limit.window = std::chrono::seconds(*seconds);
   }
   return options;
 }

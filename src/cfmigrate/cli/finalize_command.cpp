@@ -4,6 +4,7 @@
 #include <cfmigrate/cli/exec_command_options.hpp>
 #include <cfmigrate/cli/exit_codes.hpp>
 #include <cfmigrate/exec/finalize.hpp>
+#include <cfmigrate/util/display_text.hpp>
 
 #include <ostream>
 
@@ -38,13 +39,13 @@ int finalize_command(const std::vector<std::string>& args, std::ostream& out, st
                                 p.vm.count("root") != 0 ? p.vm["root"].as<std::string>() : std::string()};
   auto index = index_from(p.vm);
   if (!index) {
-    err << "cfmigrate finalize: " << index.error().describe() << "\n";
+    err << "cfmigrate finalize: " << escape_for_terminal(index.error().describe()) << "\n";
     return k_exit_error;
   }
 
   auto report = exec::finalize_migration(*index, options);
   if (!report) {
-    err << "cfmigrate finalize: " << report.error().describe() << "\n";
+    err << "cfmigrate finalize: " << escape_for_terminal(report.error().describe()) << "\n";
     return report.error().code() == ErrorCode::locked ? k_exit_locked : k_exit_error;
   }
   out << "Deleted " << report->backups_removed << " backup file(s).\n";

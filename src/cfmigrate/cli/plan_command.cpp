@@ -3,13 +3,17 @@
 
 #include <cfmigrate/cli/common_options.hpp>
 #include <cfmigrate/cli/exit_codes.hpp>
+#include <cfmigrate/cli/option_values.hpp>
+#include <cfmigrate/recipe/recipe_loader.hpp>
+#include <cfmigrate/util/checked_output.hpp>
+#include <cfmigrate/util/display_text.hpp>
 #include <cfmigrate/plan/plan_file.hpp>
 #include <cfmigrate/plan/plan_renderer.hpp>
 #include <cfmigrate/plan/planner.hpp>
 #include <cfmigrate/scan/report_writer.hpp>
-#include <cfmigrate/util/rfc3339.hpp>
 
 #include <ostream>
+#include <sstream>
 
 namespace cfmigrate::cli {
 
@@ -35,105 +39,122 @@ po::options_description plan_options()
     ("zone", po::value<std::vector<std::string>>()->composing(), "limit every token to this zone (repeatable)")
     ("group-by", po::value<std::string>()->default_value("file"), "one token per file (program instance) | program | host")
     ("allow-ip", po::value<std::vector<std::string>>()->composing(), "client IP/CIDR the tokens may be used from (repeatable)")
-    ("expires", po::value<std::string>(), "token expiry (RFC 3339 or YYYY-MM-DD)")
+    ("expires", po::value<std::string>(), "token expiry in the future (RFC 3339 or YYYY-MM-DD)")
     ("host-name", po::value<std::string>(), "host name used in token names (default: this machine's)")
     ("recipes", po::value<std::string>(), "load more recipes from DIR/<id>/recipe.json");
   add_api_options(d);
   return d;
 }
 
+std::vector<std::string> strings(const po::variables_map& vm, const char* name)
+{
+  return vm.count(name) != 0 ? vm[name].as<std::vector<std::string>>() : std::vector<std::string>();
+}
+
+Result<plan::GroupBy> group_by_from(const po::variables_map& vm)
+{
+  CFM_TRY(const std::string group_by, parse_choice("--group-by", vm["group-by"].as<std::string>(), {"file", "program", "host"}));
+  if (group_by == "program") {
+    return plan::GroupBy::program;
+  }
+  return group_by == "host" ? plan::GroupBy::host : plan::GroupBy::file;
+}
+
+Result<PlanCommandOptions> plan_options_from(const po::variables_map& vm, std::chrono::system_clock::time_point now)
+{
+  PlanCommandOptions o;
+  CFM_TRY(o.plan.group_by, group_by_from(vm));
+  CFM_TRY(o.format, parse_choice("--format", vm["format"].as<std::string>(), {"human", "json"}));
+  if (vm.count("expires") != 0) {
+    CFM_TRY(o.plan.expires_on, parse_future_time("--expires", vm["expires"].as<std::string>(), now));
+  }
+  o.plan.allow_ips = strings(vm, "allow-ip");
+  for (const auto& ip : o.plan.allow_ips) {
+    CFM_TRY_STATUS(check_ip_or_cidr("--allow-ip", ip));
+  }
+  CFM_TRY(o.plan.client, client_options(vm));
+  o.plan.scan.root = vm["root"].as<std::string>();
+  o.plan.scan.paths = strings(vm, "path");
+  o.plan.scan.excludes = strings(vm, "exclude");
+  if (vm.count("from-scan") != 0) {
+    o.plan.from_scan = vm["from-scan"].as<std::string>();
+  }
+  o.plan.zones = strings(vm, "zone");
+  o.plan.host = vm.count("host-name") != 0 ? vm["host-name"].as<std::string>() : this_host_name();
+  if (vm.count("recipes") != 0) {
+    o.recipes_dir = vm["recipes"].as<std::string>();
+  }
+  if (vm.count("out") != 0) {
+    o.out_file = vm["out"].as<std::string>();
+  }
+  return o;
+}
+
 } // namespace
+
+PlanCommandLine parse_plan_command_line(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
+                                        std::chrono::system_clock::time_point now)
+{
+  PlanCommandLine line;
+  ParsedCommandLine parsed = parse_command_line(args, plan_options(), "path", -1, out, err, "plan");
+  line.exit_code = parsed.exit_code;
+  if (parsed.exit_code >= 0) {
+    return line;
+  }
+  auto options = plan_options_from(parsed.vm, now);
+  if (!options) {
+    err << "cfmigrate plan: " << escape_for_terminal(options.error().describe()) << "\n";
+    line.exit_code = k_exit_usage;
+    return line;
+  }
+  line.options = std::move(*options);
+  return line;
+}
 
 int plan_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err)
 {
-  ParsedCommandLine parsed = parse_command_line(args, plan_options(), "path", -1, out, err, "plan");
-  if (parsed.exit_code >= 0) {
-    return parsed.exit_code;
+  PlanCommandLine line = parse_plan_command_line(args, out, err, std::chrono::system_clock::now());
+  if (line.exit_code >= 0) {
+    return line.exit_code;
   }
-  const po::variables_map& vm = parsed.vm;
-  plan::PlanOptions options;
-  std::string group_by = vm["group-by"].as<std::string>();
-  if (group_by == "file") {
-    options.group_by = plan::GroupBy::file;
-  } else if (group_by == "program") {
-    options.group_by = plan::GroupBy::program;
-  } else if (group_by == "host") {
-    options.group_by = plan::GroupBy::host;
-  } else {
-    err << "cfmigrate plan: --group-by must be file, program or host\n";
-    return k_exit_usage;
-  }
-  std::string format = vm["format"].as<std::string>();
-  if (format != "human" && format != "json") {
-    err << "cfmigrate plan: --format must be human or json\n";
-    return k_exit_usage;
-  }
-  if (vm.count("expires") != 0) {
-    std::string expires = vm["expires"].as<std::string>();
-    if (expires.size() == 10) {
-      expires += "T00:00:00Z";
-    }
-    auto when = parse_rfc3339(expires);
-    if (!when) {
-      err << "cfmigrate plan: --expires must be a date (YYYY-MM-DD) or RFC 3339 time\n";
-      return k_exit_usage;
-    }
-    options.expires_on = format_rfc3339(*when);
-  }
-  auto client = client_options(vm);
-  if (!client) {
-    err << "cfmigrate plan: " << client.error().describe() << "\n";
-    return k_exit_usage;
-  }
-  options.client = *client;
-  auto recipes = recipes_from(vm);
+  PlanCommandOptions& o = line.options;
+  auto recipes = recipe::load_recipes(o.recipes_dir);
   if (!recipes) {
-    err << "cfmigrate plan: " << recipes.error().describe() << "\n";
+    err << "cfmigrate plan: " << escape_for_terminal(recipes.error().describe()) << "\n";
     return k_exit_error;
   }
   recipe::RecipeIndex index(*recipes);
-  options.scan.root = vm["root"].as<std::string>();
-  if (vm.count("path") != 0) {
-    options.scan.paths = vm["path"].as<std::vector<std::string>>();
-  }
-  if (vm.count("exclude") != 0) {
-    options.scan.excludes = vm["exclude"].as<std::vector<std::string>>();
-  }
-  if (vm.count("from-scan") != 0) {
-    options.from_scan = vm["from-scan"].as<std::string>();
-  }
-  if (vm.count("zone") != 0) {
-    options.zones = vm["zone"].as<std::vector<std::string>>();
-  }
-  if (vm.count("allow-ip") != 0) {
-    options.allow_ips = vm["allow-ip"].as<std::vector<std::string>>();
-  }
-  options.host = vm.count("host-name") != 0 ? vm["host-name"].as<std::string>() : this_host_name();
   EnvironmentCredentials env = credentials_from_environment();
   if (env.credentials) {
-    options.credentials = env.credentials->clone();
-    options.credentials_source = env.source;
+    o.plan.credentials = env.credentials->clone();
+    o.plan.credentials_source = env.source;
   }
 
-  auto result = plan::make_plan(index, options);
+  auto result = plan::make_plan(index, o.plan);
   if (!result) {
-    err << "cfmigrate plan: " << result.error().describe() << "\n";
+    err << "cfmigrate plan: " << escape_for_terminal(result.error().describe()) << "\n";
     return k_exit_error;
   }
-  if (vm.count("out") != 0) {
-    if (auto written = plan::write_plan_file(result->plan, vm["out"].as<std::string>()); !written) {
-      err << "cfmigrate plan: " << written.error().describe() << "\n";
+  if (o.out_file) {
+    if (auto written = plan::write_plan_file(result->plan, *o.out_file); !written) {
+      // The error names the file already.
+      err << "cfmigrate plan: writing the plan file: " << escape_for_terminal(written.error().describe()) << "\n";
       return k_exit_error;
     }
   }
-  if (format == "json") {
-    write_json(out, plan::to_json(result->plan));
+  std::ostringstream text;
+  if (o.format == "json") {
+    write_json(text, plan::to_json(result->plan));
   } else {
     plan::RenderInput input{&result->plan, &result->contents, &result->masks, {}};
-    plan::render_plan(out, input);
-    if (vm.count("out") != 0) {
-      out << "Plan written to " << vm["out"].as<std::string>() << "\n";
+    plan::render_plan(text, input);
+    if (o.out_file) {
+      text << "Plan written to " << escape_for_terminal(*o.out_file) << "\n";
     }
+  }
+  if (auto written = write_output_stream(out, text.str(), "standard output"); !written) {
+    err << "cfmigrate plan: " << escape_for_terminal(written.error().describe()) << "\n";
+    return k_exit_error;
   }
   return result->plan.has_changes() ? k_exit_found : k_exit_ok;
 }

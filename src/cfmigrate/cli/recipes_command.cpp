@@ -2,6 +2,7 @@
 
 #include <cfmigrate/cli/exit_codes.hpp>
 #include <cfmigrate/recipe/recipe_loader.hpp>
+#include <cfmigrate/util/display_text.hpp>
 
 #include <ostream>
 
@@ -24,7 +25,7 @@ int recipes_command(const std::vector<std::string>& args, std::ostream& out, std
   }
   auto recipes = recipe::load_recipes(dir);
   if (!recipes) {
-    err << "cfmigrate recipes: " << recipes.error().describe() << "\n";
+    err << "cfmigrate recipes: " << escape_for_terminal(recipes.error().describe()) << "\n";
     return k_exit_error;
   }
   for (const auto& r : *recipes) {

@@ -3,14 +3,16 @@
 #include <cfmigrate/cli/exit_codes.hpp>
 #include <cfmigrate/fleet/report.hpp>
 #include <cfmigrate/scan/report_writer.hpp>
+#include <cfmigrate/util/checked_output.hpp>
+#include <cfmigrate/util/display_text.hpp>
 #include <cfmigrate/util/json_file.hpp>
 
 #include <boost/program_options.hpp>
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <ostream>
+#include <sstream>
 
 namespace cfmigrate::cli {
 
@@ -109,13 +111,13 @@ int report_command(const std::vector<std::string>& args, std::ostream& out, std:
   for (const auto& arg : vm["file"].as<std::vector<std::string>>()) {
     auto inputs = expand(arg, host_from_dir);
     if (!inputs) {
-      err << "cfmigrate report: " << inputs.error().describe() << "\n";
+      err << "cfmigrate report: " << escape_for_terminal(inputs.error().describe()) << "\n";
       return k_exit_error;
     }
     for (auto& input : *inputs) {
       auto json = read_json_file(input.path);
       if (!json) {
-        err << "cfmigrate report: " << json.error().describe() << "\n";
+        err << "cfmigrate report: " << escape_for_terminal(json.error().describe()) << "\n";
         return k_exit_error;
       }
       documents.push_back(fleet::Document{input.path, input.host, std::move(*json)});
@@ -123,33 +125,25 @@ int report_command(const std::vector<std::string>& args, std::ostream& out, std:
   }
   auto report = fleet::build_fleet(documents);
   if (!report) {
-    err << "cfmigrate report: " << report.error().describe() << "\n";
+    err << "cfmigrate report: " << escape_for_terminal(report.error().describe()) << "\n";
     return k_exit_error;
   }
-  std::ofstream file;
-  std::ostream* target = &out;
-  if (vm.count("output") != 0) {
-    file.open(vm["output"].as<std::string>(), std::ios::binary | std::ios::trunc);
-    if (!file) {
-      err << "cfmigrate report: cannot write " << vm["output"].as<std::string>() << "\n";
-      return k_exit_error;
-    }
-    target = &file;
-  }
+  std::ostringstream text;
   if (format == "json") {
-    write_json(*target, fleet::to_json(*report));
+    write_json(text, fleet::to_json(*report));
   } else {
-    fleet::write_human(*target, *report);
+    fleet::write_human(text, *report);
+  }
+  Status written = vm.count("output") != 0 ? write_output_file(vm["output"].as<std::string>(), text.str())
+                                           : write_output_stream(out, text.str(), "standard output");
+  if (!written) {
+    err << "cfmigrate report: " << escape_for_terminal(written.error().describe()) << "\n";
+    return k_exit_error;
   }
   if (format == "json") {
     for (const auto& w : report->warnings) {
-      err << "cfmigrate report: warning: " << w << "\n";
+      err << "cfmigrate report: warning: " << escape_for_terminal(w) << "\n";
     }
-  }
-  target->flush();
-  if (!*target) {
-    err << "cfmigrate report: cannot write the report\n";
-    return k_exit_error;
   }
   return report->can_roll ? k_exit_ok : k_exit_found;
 }

@@ -4,6 +4,7 @@
 #include <cfmigrate/cli/exec_command_options.hpp>
 #include <cfmigrate/cli/exit_codes.hpp>
 #include <cfmigrate/exec/executor.hpp>
+#include <cfmigrate/util/display_text.hpp>
 
 #include <ostream>
 
@@ -37,7 +38,7 @@ int rollback_command(const std::vector<std::string>& args, std::ostream& out, st
   }
   auto options = exec_options(p.vm);
   if (!options) {
-    err << "cfmigrate rollback: " << options.error().describe() << "\n";
+    err << "cfmigrate rollback: " << escape_for_terminal(options.error().describe()) << "\n";
     return k_exit_usage;
   }
   options->force = p.vm.count("force") != 0;
@@ -48,24 +49,24 @@ int rollback_command(const std::vector<std::string>& args, std::ostream& out, st
   }
   auto index = index_from(p.vm);
   if (!index) {
-    err << "cfmigrate rollback: " << index.error().describe() << "\n";
+    err << "cfmigrate rollback: " << escape_for_terminal(index.error().describe()) << "\n";
     return k_exit_error;
   }
   exec::FaultInjector injector = faults();
   auto report = exec::rollback_migration(*index, plan_id, *options, injector);
   if (!report) {
-    err << "cfmigrate rollback: " << report.error().describe() << "\n";
+    err << "cfmigrate rollback: " << escape_for_terminal(report.error().describe()) << "\n";
     return k_exit_error;
   }
-  out << "cfmigrate rollback: " << report->message << "\n";
+  out << "cfmigrate rollback: " << escape_for_terminal(report->message) << "\n";
   for (const auto& line : report->identity_conflicts) {
-    out << "  left alone (identity changed): " << line << "\n";
+    out << "  left alone (identity changed): " << escape_for_terminal(line) << "\n";
   }
   for (const auto& line : report->not_undone) {
-    out << "  not undone: " << line << "\n";
+    out << "  not undone: " << escape_for_terminal(line) << "\n";
   }
   for (const auto& diff : report->conflict_diffs) {
-    out << diff;
+    out << escape_lines_for_terminal(diff);  // file contents a user may have written
   }
   return exit_code_for(report->outcome);
 }

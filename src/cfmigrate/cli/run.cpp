@@ -10,6 +10,7 @@
 #include <cfmigrate/cli/scan_command.hpp>
 #include <cfmigrate/cli/show_command.hpp>
 #include <cfmigrate/cli/status_command.hpp>
+#include <cfmigrate/util/checked_output.hpp>
 #include <cfmigrate/util/process_hygiene.hpp>
 #include <cfmigrate/util/version.hpp>
 
@@ -59,12 +60,27 @@ void usage(std::ostream& os)
         "command line and never printed: keys show as sha256 fingerprints.\n";
 }
 
+// Whatever a command printed to stdout must have arrived: a full disk or a closed pipe is an error
+// (exit 1) with a message, not the command's usual exit code.
+int checked_exit(const std::string& command, int code, std::ostream& out, std::ostream& err)
+{
+  if (code == k_exit_error) {
+    return code;  // the command has reported its own failure (perhaps this very one)
+  }
+  if (auto flushed = write_output_stream(out, {}, "standard output"); !flushed) {
+    err << "cfmigrate " << command << ": " << flushed.error().describe() << "\n";
+    return k_exit_error;
+  }
+  return code;
+}
+
 } // namespace
 
 int run(int argc, char** argv, std::ostream& out, std::ostream& err, const FaultInjectorFactory& faults)
 {
   // Every command may hold the Global key: no core file, no ptrace by the same uid.
   forbid_core_dumps();
+  report_broken_pipes();
   try {
     std::vector<std::string> args(argv + 1, argv + argc);
     if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
@@ -81,8 +97,10 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err, const Fault
       usage(err);
       return k_exit_usage;
     }
+    const std::string command = args[0];
     args.erase(args.begin());
-    return it->second.first(args, out, err, faults);
+    const int code = it->second.first(args, out, err, faults);
+    return checked_exit(command, code, out, err);
   } catch (const std::exception&) {
     // The message could in theory carry input bytes; say only that it failed.
     err << "cfmigrate: internal error (unexpected exception); nothing was printed from its message\n";

@@ -3,6 +3,7 @@
 #include <cfmigrate/cli/exit_codes.hpp>
 #include <cfmigrate/plan/plan_renderer.hpp>
 #include <cfmigrate/plan/saved_plan_view.hpp>
+#include <cfmigrate/util/display_text.hpp>
 
 #include <ostream>
 
@@ -19,7 +20,7 @@ int show_command(const std::vector<std::string>& args, std::ostream& out, std::o
   const std::string& plan_file = args[0];
   auto view = plan::read_saved_plan_view(plan_file);
   if (!view) {
-    err << "cfmigrate show: " << view.error().describe() << "\n";
+    err << "cfmigrate show: " << escape_for_terminal(view.error().describe()) << "\n";
     return k_exit_error;
   }
   plan::render_plan(out, view->render_input());

@@ -3,7 +3,9 @@
 #include <cfmigrate/cli/common_options.hpp>
 #include <cfmigrate/cli/exec_command_options.hpp>
 #include <cfmigrate/cli/exit_codes.hpp>
+#include <cfmigrate/cli/option_values.hpp>
 #include <cfmigrate/exec/status.hpp>
+#include <cfmigrate/util/display_text.hpp>
 #include <cfmigrate/util/json_writer.hpp>
 
 #include <ostream>
@@ -22,18 +24,19 @@ struct StatusCommandOptions {
 void write_human(std::ostream& out, const exec::StatusReport& report)
 {
   if (report.migrations.empty()) {
-    out << "No migrations in " << report.state_dir << "\n";
+    out << "No migrations in " << escape_for_terminal(report.state_dir) << "\n";
   }
   for (const auto& m : report.migrations) {
-    out << m.plan_id << "  " << exec::to_string(m.state) << "  host " << m.host << "  started " << m.created << "\n";
+    out << escape_for_terminal(m.plan_id) << "  " << exec::to_string(m.state) << "  host " << escape_for_terminal(m.host) << "  started "
+        << escape_for_terminal(m.created) << "\n";
     for (const auto& t : m.tokens) {
-      out << "  token " << t.name << "  " << t.state << "\n";
+      out << "  token " << escape_for_terminal(t.name) << "  " << escape_for_terminal(t.state) << "\n";
     }
     for (const auto& f : m.files) {
-      out << "  file  " << f.path << "  " << f.state << "\n";
+      out << "  file  " << escape_for_terminal(f.path) << "  " << escape_for_terminal(f.state) << "\n";
     }
     for (const auto& f : m.failures) {
-      out << "  failed at " << f.step << ": " << f.message << "\n";
+      out << "  failed at " << escape_for_terminal(f.step) << ": " << escape_for_terminal(f.message) << "\n";
     }
   }
 }
@@ -51,15 +54,20 @@ int status_command(const std::vector<std::string>& args, std::ostream& out, std:
   if (p.exit_code >= 0) {
     return p.exit_code;
   }
-  StatusCommandOptions options{p.vm["state-dir"].as<std::string>(), p.vm["format"].as<std::string>() == "json"};
+  auto format = parse_choice("--format", p.vm["format"].as<std::string>(), {"human", "json"});
+  if (!format) {
+    err << "cfmigrate status: " << escape_for_terminal(format.error().describe()) << "\n";
+    return k_exit_usage;
+  }
+  StatusCommandOptions options{p.vm["state-dir"].as<std::string>(), *format == "json"};
 
   auto report = exec::read_status(options.state_dir);
   if (!report) {
-    err << "cfmigrate status: " << report.error().describe() << "\n";
+    err << "cfmigrate status: " << escape_for_terminal(report.error().describe()) << "\n";
     return k_exit_error;
   }
   for (const auto& problem : report->problems) {
-    err << "cfmigrate status: " << problem << "\n";
+    err << "cfmigrate status: " << escape_for_terminal(problem) << "\n";
   }
   if (options.json) {
     write_json(out, exec::to_json(*report, this_host_name()));

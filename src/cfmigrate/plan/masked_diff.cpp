@@ -2,6 +2,7 @@
 #include <cfmigrate/plan/masked_diff.hpp>
 
 #include <cfmigrate/scan/detector.hpp>
+#include <cfmigrate/util/display_text.hpp>
 
 #include <algorithm>
 
@@ -134,7 +135,9 @@ std::string masked_unified_diff(const std::string& path, std::string_view conten
   if (std::all_of(ops.begin(), ops.end(), [](const Op& o) { return o.kind == ' '; })) {
     return {};
   }
-  std::string out = "--- " + path + "\n+++ " + path + " (planned)\n";
+  // The path is a user-chosen file name: escaped, as in every other human output.
+  const std::string shown = escape_for_terminal(path);
+  std::string out = "--- " + shown + "\n+++ " + shown + " (planned)\n";
   std::size_t k = 0;
   auto ctx = static_cast<std::size_t>(context);
   while (k < ops.size()) {

@@ -1,5 +1,8 @@
 #include <cfmigrate/scan/report_writer.hpp>
 
+#include <cfmigrate/util/base64.hpp>
+#include <cfmigrate/util/display_text.hpp>
+
 #include <boost/json.hpp>
 
 #include <map>
@@ -11,6 +14,22 @@ namespace cfmigrate::scan {
 namespace json = boost::json;
 
 namespace {
+
+// A path as JSON can hold it: "path" is always valid UTF-8 (for display); a name that is not
+// UTF-8 also gets "path_bytes", its exact bytes in base64 (plan --from-scan reads it back).
+void put_path(json::object& o, std::string_view path)
+{
+  o["path"] = utf8_display(path);
+  if (!is_valid_utf8(path)) {
+    o["path_bytes"] = base64_encode(path);
+  }
+}
+
+// Other text from the scanned files (setting names, references, e-mails) may be any bytes too.
+json::value text_json(std::string_view text)
+{
+  return json::value(utf8_display(text));
+}
 
 json::object span_json(const Span& span)
 {
@@ -31,24 +50,24 @@ json::object setting_spans(const Setting& s)
 json::value finding_json(const Finding& f)
 {
   json::object o;
-  o["path"] = f.path;
+  put_path(o, f.path);
   o["line"] = f.setting.line;
   o["column"] = f.setting.column;
   o["program"] = f.program;
   o["credential"] = to_string(f.credential);
   o["state"] = to_string(f.setting.state);
   o["fingerprint"] = f.fingerprint.empty() ? json::value(nullptr) : json::value(f.fingerprint);
-  o["email"] = f.email ? json::value(*f.email) : json::value(nullptr);
+  o["email"] = f.email ? text_json(*f.email) : json::value(nullptr);
   o["encoding"] = to_string(f.encoding);
-  o["name"] = f.setting.name;
+  o["name"] = text_json(f.setting.name);
   o["syntax"] = to_string(f.setting.syntax);
-  o["section"] = f.setting.section;
+  o["section"] = text_json(f.setting.section);
   o["quote"] = f.setting.quote == 0 ? std::string() : std::string(1, f.setting.quote);
-  o["reference"] = f.reference.empty() ? json::value(nullptr) : json::value(f.reference);
+  o["reference"] = f.reference.empty() ? json::value(nullptr) : text_json(f.reference);
   o["spans"] = setting_spans(f.setting);
   if (f.email_setting) {
     json::object e;
-    e["name"] = f.email_setting->name;
+    e["name"] = text_json(f.email_setting->name);
     e["line"] = f.email_setting->line;
     e["column"] = f.email_setting->column;
     e["state"] = to_string(f.email_setting->state);
@@ -74,9 +93,10 @@ std::string human_bytes(std::size_t bytes)
   return buffer;
 }
 
+// Paths and values come from the scanned files: escaped so a name cannot drive the terminal.
 std::string where(const Finding& f)
 {
-  return f.path + ":" + std::to_string(f.setting.line);
+  return escape_for_terminal(f.path) + ":" + std::to_string(f.setting.line);
 }
 
 } // namespace
@@ -96,7 +116,7 @@ void write_human(std::ostream& out, const ScanReport& report, const ReportContex
     case Credential::origin_ca_key: origin.push_back(&f); break;
     }
   }
-  out << "cfmigrate scan of " << context.host << " (root " << report.root << ")\n\n";
+  out << "cfmigrate scan of " << escape_for_terminal(context.host) << " (root " << escape_for_terminal(report.root) << ")\n\n";
   if (keys.empty()) {
     out << "No Global API Key found.\n";
   }
@@ -114,14 +134,14 @@ void write_human(std::ostream& out, const ScanReport& report, const ReportContex
     for (const auto& e : emails) {
       email_list += (email_list.empty() ? "" : ", ") + e;
     }
-    out << "  e-mail: " << (email_list.empty() ? "(not found)" : email_list) << "\n";
+    out << "  e-mail: " << (email_list.empty() ? "(not found)" : escape_for_terminal(email_list)) << "\n";
     std::string program_list;
     for (const auto& p : programs) {
       program_list += (program_list.empty() ? "" : ", ") + p;
     }
-    out << "  programs: " << program_list << "\n";
+    out << "  programs: " << escape_for_terminal(program_list) << "\n";
     for (const Finding* f : uses) {
-      out << "  " << where(*f) << "  " << f->program << "  " << f->setting.name;
+      out << "  " << where(*f) << "  " << escape_for_terminal(f->program) << "  " << escape_for_terminal(f->setting.name);
       if (f->setting.state == State::commented) {
         out << "  (commented out: still a live key on disk)";
       }
@@ -135,9 +155,10 @@ void write_human(std::ostream& out, const ScanReport& report, const ReportContex
   if (!references.empty()) {
     out << "References (the key's value is configured elsewhere):\n";
     for (const Finding* f : references) {
-      out << "  " << where(*f) << "  " << f->program << "  " << f->setting.name << " <- " << f->reference;
+      out << "  " << where(*f) << "  " << escape_for_terminal(f->program) << "  " << escape_for_terminal(f->setting.name) << " <- "
+          << escape_for_terminal(f->reference);
       if (f->email) {
-        out << "  e-mail " << *f->email;
+        out << "  e-mail " << escape_for_terminal(*f->email);
       }
       out << "\n";
     }
@@ -146,21 +167,22 @@ void write_human(std::ostream& out, const ScanReport& report, const ReportContex
   if (!tokens.empty()) {
     out << "Already-scoped API tokens (nothing to migrate):\n";
     for (const Finding* f : tokens) {
-      out << "  " << where(*f) << "  " << f->program << "  " << f->setting.name << "  " << f->fingerprint << "\n";
+      out << "  " << where(*f) << "  " << escape_for_terminal(f->program) << "  " << escape_for_terminal(f->setting.name) << "  "
+          << f->fingerprint << "\n";
     }
     out << "\n";
   }
   if (!origin.empty()) {
     out << "Origin CA keys (a separate credential, not migrated):\n";
     for (const Finding* f : origin) {
-      out << "  " << where(*f) << "  " << f->setting.name << "  " << f->fingerprint << "\n";
+      out << "  " << where(*f) << "  " << escape_for_terminal(f->setting.name) << "  " << f->fingerprint << "\n";
     }
     out << "\n";
   }
   if (!report.problems.empty()) {
     out << "Could not read " << report.problems.size() << " path(s):\n";
     for (const auto& p : report.problems) {
-      out << "  " << p.path << ": " << p.message << "\n";
+      out << "  " << escape_for_terminal(p.path) << ": " << escape_for_terminal(p.message) << "\n";
     }
     out << "\n";
   }
@@ -178,11 +200,11 @@ json::value to_json(const ScanReport& report, const ReportContext& context)
   json::object o;
   o["format"] = "cfmigrate.scan/1";
   o["tool_version"] = context.tool_version;
-  o["host"] = context.host;
-  o["root"] = report.root;
+  o["host"] = utf8_display(context.host);
+  o["root"] = utf8_display(report.root);
   json::array paths;
   for (const auto& p : report.paths) {
-    paths.emplace_back(p);
+    paths.emplace_back(utf8_display(p));
   }
   o["paths"] = std::move(paths);
   json::object skipped{{"binary", report.skipped_binary},
@@ -214,7 +236,10 @@ json::value to_json(const ScanReport& report, const ReportContext& context)
   o["findings"] = std::move(findings);
   json::array problems;
   for (const auto& p : report.problems) {
-    problems.push_back(json::object{{"path", p.path}, {"message", p.message}});
+    json::object problem;
+    put_path(problem, p.path);
+    problem["message"] = utf8_display(p.message);
+    problems.push_back(std::move(problem));
   }
   o["problems"] = std::move(problems);
   return o;
@@ -264,11 +289,14 @@ json::value to_sarif(const ScanReport& report, const ReportContext& context)
     if (f.setting.state == State::commented) {
       text += "; commented out, still a live credential on disk";
     }
-    std::string uri = f.path.starts_with('/') ? f.path.substr(1) : f.path;
+    const std::string uri = utf8_display(f.path.starts_with('/') ? f.path.substr(1) : f.path);
     json::object region{{"startLine", f.setting.line}, {"startColumn", f.setting.column}};
-    json::object location{{"physicalLocation", json::object{{"artifactLocation", json::object{{"uri", uri}, {"uriBaseId", "ROOT"}}},
-                                                            {"region", std::move(region)}}}};
-    json::object result{{"ruleId", rule}, {"level", level}, {"message", json::object{{"text", text}}},
+    json::object artifact{{"uri", uri}, {"uriBaseId", "ROOT"}};
+    if (!is_valid_utf8(f.path)) {
+      artifact["properties"] = json::object{{"path_bytes", base64_encode(f.path)}};
+    }
+    json::object location{{"physicalLocation", json::object{{"artifactLocation", std::move(artifact)}, {"region", std::move(region)}}}};
+    json::object result{{"ruleId", rule}, {"level", level}, {"message", json::object{{"text", utf8_display(text)}}},
                         {"locations", json::array{std::move(location)}}};
     if (!f.fingerprint.empty()) {
       result["partialFingerprints"] = json::object{{"cfmigrate/credential", f.fingerprint}};
@@ -277,7 +305,7 @@ json::value to_sarif(const ScanReport& report, const ReportContext& context)
   }
   json::object driver{{"name", "cfmigrate"}, {"version", context.tool_version}, {"rules", std::move(rules)}};
   json::object run{{"tool", json::object{{"driver", std::move(driver)}}},
-                   {"originalUriBaseIds", json::object{{"ROOT", json::object{{"uri", "file://" + report.root + (report.root == "/" ? "" : "/")}}}}},
+                   {"originalUriBaseIds", json::object{{"ROOT", json::object{{"uri", "file://" + utf8_display(report.root) + (report.root == "/" ? "" : "/")}}}}},
                    {"results", std::move(results)}};
   return json::object{{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
                       {"version", "2.1.0"},

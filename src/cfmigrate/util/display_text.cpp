@@ -2,6 +2,7 @@
 
 #include <cfmigrate/util/hex.hpp>
 
+#include <algorithm>
 #include <cstdint>
 
 namespace cfmigrate {
@@ -85,6 +86,21 @@ std::string escape_for_terminal(std::string_view bytes)
       out.append(bytes.substr(at, n));
     }
     at += n;
+  }
+  return out;
+}
+
+std::string escape_lines_for_terminal(std::string_view text)
+{
+  std::string out;
+  out.reserve(text.size());
+  while (!text.empty()) {
+    const std::size_t cut = std::min(text.find_first_of("\n\t"), text.size());
+    out += escape_for_terminal(text.substr(0, cut));
+    if (cut < text.size()) {
+      out += text[cut];
+    }
+    text.remove_prefix(std::min(cut + 1, text.size()));
   }
   return out;
 }

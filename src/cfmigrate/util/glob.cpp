@@ -1,47 +1,61 @@
 #include <cfmigrate/util/glob.hpp>
 
+#include <cstddef>
+#include <vector>
+
 namespace cfmigrate {
 
 namespace {
 
-// Recursive matcher; paths and patterns are short, so backtracking cost does not matter.
-// `**` may cross '/', `*` and `?` may not; "**/" also matches zero directories.
-bool match_from(std::string_view p, std::string_view s)
-{
-  if (p.empty()) {
-    return s.empty();
-  }
-  if (p.starts_with("**")) {
-    std::string_view rest = p.substr(2);
-    if (rest.starts_with("/") && match_from(rest.substr(1), s)) {
-      return true;
-    }
-    for (std::size_t i = 0; i <= s.size(); ++i) {
-      if (match_from(rest, s.substr(i))) {
-        return true;
+// The matcher is an NFA simulation: a state is a position in the pattern, and each path byte
+// advances the whole set of live states at once. That costs O(pattern * path) whatever the
+// pattern, where a backtracking matcher takes minutes on "*a*a*a*a*b" against a long path (both
+// excludes and recipe globs come from users). `**` may cross '/', `*` and `?` may not; "**/"
+// also matches zero directories.
+class GlobNfa {
+public:
+  explicit GlobNfa(std::string_view pattern) : p_(pattern), live_(pattern.size() + 1, 0) {}
+
+  // Adds state `i` and every state reachable from it without consuming a byte.
+  void enter(std::size_t i)
+  {
+    while (i <= p_.size() && live_[i] == 0) {
+      live_[i] = 1;
+      if (p_.substr(i).starts_with("**")) {
+        if (i + 2 < p_.size() && p_[i + 2] == '/') {
+          enter(i + 3); // "**/" matching zero directories
+        }
+        i += 2;
+      } else if (i < p_.size() && p_[i] == '*') {
+        i += 1;
+      } else {
+        return;
       }
     }
-    return false;
   }
-  if (p.front() == '*') {
-    for (std::size_t i = 0; i <= s.size(); ++i) {
-      if (match_from(p.substr(1), s.substr(i))) {
-        return true;
+
+  void step(char c)
+  {
+    std::vector<char> before(p_.size() + 1, 0);
+    before.swap(live_);
+    for (std::size_t i = 0; i < p_.size(); ++i) {
+      if (before[i] == 0) {
+        continue;
       }
-      if (i < s.size() && s[i] == '/') {
-        break;
+      if (p_.substr(i).starts_with("**") || (p_[i] == '*' && c != '/')) {
+        enter(i);
+      } else if ((p_[i] == '?' && c != '/') || (p_[i] != '*' && p_[i] != '?' && p_[i] == c)) {
+        enter(i + 1);
       }
     }
-    return false;
   }
-  if (s.empty()) {
-    return false;
-  }
-  if ((p.front() == '?' && s.front() != '/') || p.front() == s.front()) {
-    return match_from(p.substr(1), s.substr(1));
-  }
-  return false;
-}
+
+  bool accepts() const { return live_[p_.size()] != 0; }
+
+private:
+  std::string_view p_;
+  std::vector<char> live_;
+};
 
 } // namespace
 
@@ -50,16 +64,19 @@ bool glob_match(std::string_view pattern, std::string_view path)
   if (pattern.empty()) {
     return false;
   }
-  if (pattern.front() == '/') {
-    return match_from(pattern, path);
+  const bool relative = pattern.front() != '/';
+  GlobNfa nfa(pattern);
+  if (!relative) {
+    nfa.enter(0);
   }
-  // Relative pattern: try at every segment start.
   for (std::size_t i = 0; i < path.size(); ++i) {
-    if ((i == 0 || path[i - 1] == '/') && match_from(pattern, path.substr(i))) {
-      return true;
+    // A relative pattern may start at every segment start.
+    if (relative && (i == 0 || path[i - 1] == '/')) {
+      nfa.enter(0);
     }
+    nfa.step(path[i]);
   }
-  return false;
+  return nfa.accepts();
 }
 
 } // namespace cfmigrate

@@ -5,6 +5,8 @@
 
 #include <cerrno>
 
+#include <csignal>
+
 #include <fcntl.h>
 #include <linux/close_range.h>
 #include <sys/prctl.h>
@@ -102,6 +104,8 @@ Result<int> run_hook(const std::string& command, const std::map<std::string, std
       (void)::dup2(null_fd, 0);
     }
     close_inherited_descriptors();
+    // cfmigrate ignores SIGPIPE (to report EPIPE); the ignored disposition would survive exec.
+    (void)::signal(SIGPIPE, SIG_DFL);
     ::execve(argv[0], argv, envp.data());
     ::_exit(127);
   }

@@ -72,4 +72,26 @@ BOOST_AUTO_TEST_CASE(an_empty_plan_says_nothing_to_change)
   BOOST_TEST(text.ends_with("\nNothing to change.\n"), text);
 }
 
+// File names and plan fields come from users and from plan files: no raw control byte reaches
+// the terminal (issue 12, finding 9).
+BOOST_AUTO_TEST_CASE(control_characters_are_escaped)
+{
+  Plan p = plan_test::sample_plan();
+  const std::string hostile = "/etc/a\x1b[2Jb\nc.ini";
+  for (auto& e : p.edits) {
+    e.path = hostile;
+  }
+  for (auto& t : p.tokens) {
+    t.files = {hostile};
+  }
+  p.host = "web\x1b]0;owned\x07";
+  const std::map<std::string, std::string> contents{{hostile, k_content}};
+  const std::string text = render(p, &contents, nullptr);
+  BOOST_TEST(text.find('\x1b') == std::string::npos, text);
+  BOOST_TEST(text.find('\x07') == std::string::npos, text);
+  BOOST_TEST(has(text, "--- /etc/a\\x1b[2Jb\\x0ac.ini\n"), text);
+  BOOST_TEST(has(text, "  ~ /etc/a\\x1b[2Jb\\x0ac.ini  ("), text);
+  BOOST_TEST(has(text, "for host web\\x1b]0;owned\\x07 "), text);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

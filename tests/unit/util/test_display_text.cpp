@@ -32,4 +32,11 @@ BOOST_AUTO_TEST_CASE(json_display_replaces_only_bad_bytes)
   BOOST_TEST(utf8_display("/etc/\xff" "x") == "/etc/\xef\xbf\xbdx");
 }
 
+BOOST_AUTO_TEST_CASE(multi_line_text_keeps_line_feeds_and_tabs)
+{
+  BOOST_TEST(cfmigrate::escape_lines_for_terminal("--- /a\x1b[2J\n+\tkey\n") == "--- /a\\x1b[2J\n+\tkey\n");
+  BOOST_TEST(cfmigrate::escape_lines_for_terminal("\r\n\n") == "\\x0d\n\n");
+  BOOST_TEST(cfmigrate::escape_lines_for_terminal("").empty());
+}
+
 BOOST_AUTO_TEST_SUITE_END()
