@@ -8,8 +8,11 @@ packages=(cmake ninja-build g++ pkg-config
           libssl-dev openssl ca-certificates util-linux)
 if [[ "${CFMIGRATE_WITH_TEST_TOOLS:-0}" == 1 ]]; then
   # The contract test runs Stoplight Prism (npm); the fleet test runs Ansible; the scan smoke
-  # benchmark uses python3 (its tree generator and scorer).
-  packages+=(nodejs npm ansible python3 curl)
+  # benchmark uses python3 (its tree generator and scorer). The `fuzz` label builds libFuzzer
+  # targets with clang: clang-14, its libFuzzer/sanitizer runtimes (libclang_rt.fuzzer-x86_64.a
+  # is in libclang-rt-14-dev, which clang-14 only recommends) and llvm-symbolizer (llvm-14) for
+  # readable stacks.
+  packages+=(nodejs npm ansible python3 curl clang-14 libclang-rt-14-dev llvm-14)
 fi
 
 missing=()
