@@ -37,7 +37,7 @@ step "1. scan: where is the Global API Key used? (fingerprints only, never the k
 "$cfmigrate" scan --root "$work/root" / || [[ $? -eq 2 ]]
 
 step "2. plan: minimal tokens, zone scopes, masked diffs (changes nothing)"
-"$cfmigrate" plan --root "$work/root" --host-name demo-host --out "$work/plan.json" "${api[@]}" || [[ $? -eq 2 ]]
+"$cfmigrate" plan --root "$work/root" --host-name demo-host --out "$work/plan.json" --state-dir "$work/state" "${api[@]}" || [[ $? -eq 2 ]]
 
 step "3. apply: create and verify the tokens, rewrite the files atomically, journal every step"
 "$cfmigrate" apply "$work/plan.json" --yes --state-dir "$work/state" --host-name demo-host "${api[@]}"

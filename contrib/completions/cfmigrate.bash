@@ -39,8 +39,8 @@ _cfmigrate()
   local options
   case "$command" in
     scan) options="--help --root --format --exclude --max-file-size --threads --recipes --host-name --output" ;;
-    plan) options="--help --root --from-scan --out --format --exclude --zone --group-by --allow-ip --expires --host-name --recipes --api-base --ca-file --rate-limit" ;;
-    apply) options="--help --state-dir --host-name --root --yes --api-base --ca-file --rate-limit --dry-run --resume --no-rollback --post-hook --verify-timeout --recipes" ;;
+    plan) options="--help --root --from-scan --out --state-dir --format --exclude --zone --group-by --allow-ip --expires --host-name --recipes --api-base --ca-file --rate-limit" ;;
+    apply) options="--help --state-dir --host-name --root --yes --api-base --ca-file --rate-limit --dry-run --resume --no-rollback --trust-plan --post-hook --verify-timeout --recipes" ;;
     rollback) options="--help --state-dir --host-name --root --yes --api-base --ca-file --rate-limit --last --force --recipes" ;;
     status) options="--help --state-dir --format" ;;
     finalize) options="--help --state-dir --root --recipes" ;;

@@ -11,7 +11,9 @@
 #include <cfmigrate/cloudflare/client.hpp>
 #include <cfmigrate/cloudflare/https_session.hpp>
 #include <cfmigrate/plan/edit_builder.hpp>
+#include <cfmigrate/exec/plan_authentication.hpp>
 #include <cfmigrate/plan/plan_file.hpp>
+#include <cfmigrate/plan/plan_signature.hpp>
 
 #include "../support/run_process.hpp"
 #include "test_emulator_process.hpp"
@@ -659,7 +661,8 @@ public:
 
   ProcessResult run_plan(const std::string& host = "web-01", std::vector<std::string> extra = {})
   {
-    std::vector<std::string> args{"plan", "--root", m_root.string(), "--host-name", host, "--out", m_plan_path.string()};
+    std::vector<std::string> args{"plan", "--root", m_root.string(), "--host-name", host, "--out", m_plan_path.string(),
+                                  "--state-dir", m_state.string()};
     auto api = m_emulator.api_args();
     args.insert(args.end(), api.begin(), api.end());
     args.insert(args.end(), extra.begin(), extra.end());
@@ -694,11 +697,28 @@ public:
       BOOST_REQUIRE(::stat(real.c_str(), &st) == 0);
       f.as_object()["inode"] = static_cast<std::uint64_t>(st.st_ino);
     }
+    // Signed again with the state dir's key, as `plan` would have (exec/plan_authentication.hpp).
+    auto key = exec::plan_key(m_state.string(), exec::KeyCreation::existing_only);
+    BOOST_REQUIRE(static_cast<bool>(key));
+    plan::sign_plan_json(plan.as_object(), *key);
     m_plan_text = json::serialize(plan);
     std::ofstream(m_plan_path, std::ios::trunc) << m_plan_text;
   }
 
-  void use_state_dir(const fs::path& state) { m_state = state; }
+  // A fresh state dir on the same machine: journals and backups start empty, the plan key (the
+  // one the plan was signed with) comes along.
+  void use_state_dir(const fs::path& state)
+  {
+    const fs::path key = m_state / "plan.key";
+    if (fs::exists(key) && state != m_state) {
+      fs::create_directories(state);
+      fs::permissions(state, fs::perms::owner_all);
+      fs::copy_file(key, state / "plan.key", fs::copy_options::overwrite_existing);
+    }
+    m_state = state;
+  }
+  // A state dir of another machine: no plan key of this plan.
+  void use_foreign_state_dir(const fs::path& state) { m_state = state; }
 
   std::vector<std::string> exec_args(std::vector<std::string> args, const std::string& host = "web-01") const
   {

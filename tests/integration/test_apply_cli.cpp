@@ -276,7 +276,7 @@ BOOST_AUTO_TEST_CASE(plan_for_another_host_or_version_is_refused)
   plan.as_object()["tool_version"] = "9.9.0";
   fs::path old_plan = w.dir() / "old-plan.json";
   std::ofstream(old_plan) << json::serialize(plan);
-  ProcessResult version = w.run(w.exec_args({"apply", old_plan.string(), "--yes"}));
+  ProcessResult version = w.run(w.exec_args({"apply", old_plan.string(), "--yes", "--trust-plan"}));
   BOOST_TEST(version.exit_code == k_exit_incompatible, safe(version.out + version.err));
   BOOST_TEST(w.original_diff() == "");
   BOOST_TEST(no_tokens(emulator));

@@ -28,7 +28,8 @@ void expect_refused(const std::function<void(json::object&)>& damage, const std:
   damage(plan.as_object());
   std::ofstream(w.plan_path(), std::ios::trunc) << json::serialize(plan);
 
-  ProcessResult r = w.apply();
+  // --trust-plan: past the signature check, to the validation every plan gets.
+  ProcessResult r = w.apply({"--trust-plan"});
   BOOST_TEST(r.exit_code == k_exit_error, expected << ": exit " << r.exit_code << " " << safe(r.err));
   BOOST_TEST(contains(r.err, expected), safe(r.err));
   BOOST_TEST(!contains(r.err, "internal error"));
@@ -113,6 +114,70 @@ BOOST_AUTO_TEST_CASE(a_post_hook_inherits_no_credential_variable)
   BOOST_TEST(contains(env, "CFMIGRATE_PROGRAM="));
   BOOST_TEST(!contains(env, "CF_API_KEY"));
   BOOST_TEST(!contains(env, "MY_DNS_TOKEN"));
+}
+
+// Issue 12 finding 5: plans are authenticated. `plan -o` signs with the state dir's key; apply
+// refuses an edited plan, or one made with another state dir, unless --trust-plan.
+BOOST_AUTO_TEST_CASE(an_edited_plan_is_refused_unless_trusted)
+{
+  Emulator emulator;
+  World w(emulator, small_scenario());
+  w.plan_or_fail();
+  const fs::path key = w.state() / "plan.key";
+  BOOST_TEST_REQUIRE(fs::exists(key));
+  BOOST_TEST(((fs::status(key).permissions() & fs::perms::mask) == (fs::perms::owner_read | fs::perms::owner_write)));
+  BOOST_TEST(contains(w.plan_text(), "\"mac\": \"hmac-sha256:"), safe(w.plan_text()));
+
+  // A change validation cannot see: a renamed token is still a valid plan.
+  json::value plan = json::parse(w.plan_text());
+  first(plan.as_object(), "tokens")["name"] = "cfmigrate/web-01/renamed";
+  std::ofstream(w.plan_path(), std::ios::trunc) << json::serialize(plan);
+  ProcessResult refused = w.apply();
+  BOOST_TEST(refused.exit_code == k_exit_error, safe(refused.out + refused.err));
+  BOOST_TEST(contains(refused.err, "changed since `cfmigrate plan` wrote it"), safe(refused.err));
+  BOOST_TEST(contains(refused.err, "--trust-plan"), safe(refused.err));
+  BOOST_TEST(no_tokens(emulator));
+  BOOST_TEST(w.original_diff() == "");
+
+  ProcessResult trusted = w.apply({"--trust-plan"});
+  BOOST_TEST(trusted.exit_code == k_exit_ok, safe(trusted.out + trusted.err));
+}
+
+BOOST_AUTO_TEST_CASE(a_plan_made_with_another_state_dir_is_refused)
+{
+  Emulator emulator;
+  World w(emulator, small_scenario());
+  w.plan_or_fail();
+  w.use_foreign_state_dir(w.dir() / "other-state");
+  ProcessResult refused = w.apply();
+  BOOST_TEST(refused.exit_code == k_exit_error, safe(refused.out + refused.err));
+  BOOST_TEST(contains(refused.err, "not made with the state directory"), safe(refused.err));
+  BOOST_TEST(no_tokens(emulator));
+
+  // The same state dir with another key (e.g. a copy from another machine): the MAC does not match.
+  w.use_foreign_state_dir(w.dir() / "third-state");
+  ProcessResult other_plan = w.run({"plan", "--root", w.root().string(), "--out", (w.dir() / "unused.json").string(),
+                                    "--state-dir", w.state().string(), "--format", "json"});
+  BOOST_TEST_REQUIRE(fs::exists(w.state() / "plan.key"), safe(other_plan.err));
+  ProcessResult mismatch = w.apply();
+  BOOST_TEST(mismatch.exit_code == k_exit_error, safe(mismatch.out + mismatch.err));
+  BOOST_TEST(contains(mismatch.err, "or made with another state directory"), safe(mismatch.err));
+  BOOST_TEST(no_tokens(emulator));
+  BOOST_TEST(w.original_diff() == "");
+}
+
+BOOST_AUTO_TEST_CASE(a_plan_key_others_can_read_is_refused)
+{
+  Emulator emulator;
+  World w(emulator, small_scenario());
+  w.plan_or_fail();
+  fs::permissions(w.state() / "plan.key", fs::perms::others_read, fs::perm_options::add);
+  ProcessResult refused = w.apply();
+  BOOST_TEST(refused.exit_code == k_exit_error, safe(refused.out + refused.err));
+  BOOST_TEST(contains(refused.err, "mode 0600"), safe(refused.err));
+  ProcessResult replan = w.run_plan();
+  BOOST_TEST(replan.exit_code == k_exit_error, safe(replan.out + replan.err));
+  BOOST_TEST(no_tokens(emulator));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

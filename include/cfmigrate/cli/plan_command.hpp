@@ -18,6 +18,7 @@ struct PlanCommandOptions {
   std::string format = "human";
   std::string recipes_dir;
   std::optional<std::string> out_file;
+  std::string state_dir;  // holds the key the plan file is signed with
 };
 
 // exit_code >= 0: stop with it (usage error printed to `err`, or --help printed to `out`).

@@ -5,7 +5,7 @@
 #include <cfmigrate/cli/exit_codes.hpp>
 #include <cfmigrate/cli/option_values.hpp>
 #include <cfmigrate/exec/executor.hpp>
-#include <cfmigrate/plan/plan_file.hpp>
+#include <cfmigrate/exec/plan_authentication.hpp>
 #include <cfmigrate/util/display_text.hpp>
 
 #include <ostream>
@@ -27,6 +27,7 @@ int apply_command(const std::vector<std::string>& args, std::ostream& out, std::
     ("dry-run", "run the same steps without changing anything")
     ("resume", "continue an interrupted apply from its journal")
     ("no-rollback", "on failure keep what was done, for --resume")
+    ("trust-plan", "apply a plan not signed with this state dir's key (made on another machine, or edited); review it first")
     ("post-hook", po::value<std::string>(), "shell command run once per program after success (CFMIGRATE_PROGRAM set)")
     ("verify-timeout", po::value<std::string>()->default_value("60"), "seconds to wait for a new token to become valid (1 to 3600)")
     ("recipes", po::value<std::string>(), "load more recipes from DIR");
@@ -38,15 +39,16 @@ int apply_command(const std::vector<std::string>& args, std::ostream& out, std::
     err << "cfmigrate apply: a PLAN-FILE is required\n";
     return k_exit_usage;
   }
-  auto plan = plan::read_plan_file(p.vm["plan-file"].as<std::vector<std::string>>().front());
-  if (!plan) {
-    err << "cfmigrate apply: " << escape_for_terminal(plan.error().describe()) << "\n";
-    return plan.error().code() == ErrorCode::unsupported ? k_exit_incompatible : k_exit_error;
-  }
   auto options = exec_options(p.vm);
   if (!options) {
     err << "cfmigrate apply: " << escape_for_terminal(options.error().describe()) << "\n";
     return k_exit_usage;
+  }
+  const auto trust = p.vm.count("trust-plan") != 0 ? exec::PlanTrust::trust_unsigned : exec::PlanTrust::require_signature;
+  auto plan = exec::read_authenticated_plan(p.vm["plan-file"].as<std::vector<std::string>>().front(), options->state_dir, trust);
+  if (!plan) {
+    err << "cfmigrate apply: " << escape_for_terminal(plan.error().describe()) << "\n";
+    return plan.error().code() == ErrorCode::unsupported ? k_exit_incompatible : k_exit_error;
   }
   options->dry_run = p.vm.count("dry-run") != 0;
   options->resume = p.vm.count("resume") != 0;

@@ -5,6 +5,8 @@
 #include <cfmigrate/cli/exit_codes.hpp>
 #include <cfmigrate/cli/option_values.hpp>
 #include <cfmigrate/recipe/recipe_loader.hpp>
+#include <cfmigrate/cli/exec_command_options.hpp>
+#include <cfmigrate/exec/plan_authentication.hpp>
 #include <cfmigrate/util/checked_output.hpp>
 #include <cfmigrate/util/display_text.hpp>
 #include <cfmigrate/plan/plan_file.hpp>
@@ -33,7 +35,8 @@ po::options_description plan_options()
     ("help,h", "show this help")
     ("root", po::value<std::string>()->default_value("/"), "treat DIR as the filesystem root")
     ("from-scan", po::value<std::string>(), "plan the files of this `scan --format json` report")
-    ("out,o", po::value<std::string>(), "write the plan file here (JSON, no secrets)")
+    ("out,o", po::value<std::string>(), "write the plan file here (JSON, no secrets, signed with the state dir's plan key)")
+    ("state-dir", po::value<std::string>()->default_value(k_default_state_dir), "where the plan key lives (the one apply uses)")
     ("format", po::value<std::string>()->default_value("human"), "human | json (the plan itself on stdout)")
     ("exclude", po::value<std::vector<std::string>>()->composing(), "skip paths matching this glob")
     ("zone", po::value<std::vector<std::string>>()->composing(), "limit every token to this zone (repeatable)")
@@ -87,6 +90,7 @@ Result<PlanCommandOptions> plan_options_from(const po::variables_map& vm, std::c
   if (vm.count("out") != 0) {
     o.out_file = vm["out"].as<std::string>();
   }
+  o.state_dir = vm["state-dir"].as<std::string>();
   return o;
 }
 
@@ -136,7 +140,7 @@ int plan_command(const std::vector<std::string>& args, std::ostream& out, std::o
     return k_exit_error;
   }
   if (o.out_file) {
-    if (auto written = plan::write_plan_file(result->plan, *o.out_file); !written) {
+    if (auto written = exec::write_signed_plan_file(result->plan, *o.out_file, o.state_dir); !written) {
       // The error names the file already.
       err << "cfmigrate plan: writing the plan file: " << escape_for_terminal(written.error().describe()) << "\n";
       return k_exit_error;

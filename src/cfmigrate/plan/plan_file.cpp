@@ -336,8 +336,13 @@ Result<Plan> plan_from_json(const json::value& value)
 
 Status write_plan_file(const Plan& plan, const std::string& path)
 {
+  return write_plan_document(to_json(plan), path);
+}
+
+Status write_plan_document(const json::value& document, const std::string& path)
+{
   std::ostringstream text;
-  write_json(text, to_json(plan));
+  write_json(text, document);
   AtomicWriteOptions options;
   options.missing = MissingTarget::create;  // new plan files are 0600, owned by the caller
   return replace_file_atomically(path, text.str(), options);
