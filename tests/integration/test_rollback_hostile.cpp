@@ -17,14 +17,18 @@ namespace cli = cfmigrate::cli;
 
 namespace {
 
-std::string sh_quoted(const fs::path& p) { return "'" + p.string() + "'"; }
+std::string sh_quoted(const fs::path& p)
+{
+  return "'" + p.string() + "'";
+}
 
 // Runs `script` with /bin/sh as uid/gid 65534 when root (the "other user" of the issue), else as
 // the caller: the checks under test are on identities, not on who changed them.
 ProcessResult as_other_user(const std::string& script)
 {
   if (running_as_root()) {
-    return test::run_process({"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--", "/bin/sh", "-c", script});
+    return test::run_process(
+        {"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--", "/bin/sh", "-c", script});
   }
   return test::run_process({"/bin/sh", "-c", script});
 }
@@ -136,8 +140,8 @@ BOOST_AUTO_TEST_CASE(f2_directory_swapped_for_a_symlink_is_an_identity_conflict)
   }
   const Snapshot outside_before = snapshot(outside);
   const fs::path traefik = w.root() / "srv/traefik";
-  ProcessResult swapped = as_other_user("mv " + sh_quoted(traefik) + " " + sh_quoted(traefik.string() + ".away") + " && ln -s "
-                                        + sh_quoted(outside) + " " + sh_quoted(traefik));
+  ProcessResult swapped = as_other_user("mv " + sh_quoted(traefik) + " " + sh_quoted(traefik.string() + ".away")
+                                        + " && ln -s " + sh_quoted(outside) + " " + sh_quoted(traefik));
   BOOST_TEST_REQUIRE(swapped.exit_code == 0, swapped.err);
 
   for (const bool force : {false, true}) {
@@ -282,7 +286,7 @@ BOOST_AUTO_TEST_CASE(f6_conflict_diff_masks_a_live_token)
   const std::string all = r.out + r.err;
   BOOST_TEST(r.exit_code == cli::k_exit_found, safe(all));
   BOOST_TEST(contains(all, "/srv/traefik/.env"), safe(all));
-  BOOST_TEST(contains(all, "kept for the old deploy script"), safe(all));  // the diff is shown...
+  BOOST_TEST(contains(all, "kept for the old deploy script"), safe(all));   // the diff is shown...
   BOOST_TEST(contains(all, "<hidden credential-shaped value>"), safe(all)); // ...masked
   for (const auto& [key, value] : values) {
     BOOST_TEST(!contains(all, value), "the conflict diff shows the live token for " << key);
@@ -326,7 +330,7 @@ BOOST_AUTO_TEST_CASE(f7_rollback_refuses_a_fifo_or_device_link_promptly)
       BOOST_TEST(contains(all, "/etc/letsencrypt/cloudflare.ini"), safe(all));
       BOOST_TEST(credential_shaped_runs(all) == 0U, safe(all));
       // The FIFO is left as it is (snapshots would block on it: look at its type only).
-      struct stat st{};
+      struct stat st {};
       BOOST_TEST(::lstat(target.c_str(), &st) == 0);
       BOOST_TEST((kind == "fifo" ? S_ISFIFO(st.st_mode) : S_ISLNK(st.st_mode)));
       fs::remove(target);

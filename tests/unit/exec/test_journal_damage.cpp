@@ -78,8 +78,8 @@ BOOST_AUTO_TEST_CASE(a_journal_accounting_for_every_backup_is_not_damaged)
 {
   Originals originals;
   const std::vector<BackupRecord> backups{backup(1, "/etc/a.conf"), backup(2, "/etc/b.conf")};
-  JournalDamage d = find_journal_damage(applied({file("/etc/a.conf", 1), file("/etc/b.conf", 2)}), k_plan, backups, k_backups,
-                                        originals.fn());
+  JournalDamage d = find_journal_damage(applied({file("/etc/a.conf", 1), file("/etc/b.conf", 2)}), k_plan, backups,
+                                        k_backups, originals.fn());
   BOOST_TEST(!d.damaged());
   BOOST_TEST(originals.calls == 0U); // recorded backups need no look at the files
 }

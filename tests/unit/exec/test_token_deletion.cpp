@@ -61,7 +61,10 @@ private:
   unsigned& m_requests;
 };
 
-std::string now_plus(std::chrono::seconds offset) { return format_rfc3339(std::chrono::system_clock::now() + offset); }
+std::string now_plus(std::chrono::seconds offset)
+{
+  return format_rfc3339(std::chrono::system_clock::now() + offset);
+}
 
 // An emulator seeded with tokens t1, t2 (named k_name) and t3 (another name), all issued now.
 struct Fixture {
@@ -73,12 +76,14 @@ struct Fixture {
   Fixture()
   {
     const std::string token_value(40, 'T');
-    json::value seed = json::parse(std::string(R"({"users":[{"id":"u1","email":")") + k_email + R"(","global_key":")" + k_key
-                                   + R"(","accounts":["acc"]}],"accounts":[{"id":"acc","name":"A"}],"zones":[],"tokens":[)"
-                                   + R"({"id":"t1","name":")" + k_name + R"(","user":"u1","value":")" + token_value + "1\"},"
-                                   + R"({"id":"t2","name":")" + k_name + R"(","user":"u1","value":")" + token_value + "2\"},"
-                                   + R"({"id":"t3","name":"someone else's token","user":"u1","value":")" + token_value + "3\"}]}");
-    json::value groups = json::parse(test::read_file(std::string(CFMIGRATE_SOURCE_DIR) + "/data/permission_groups.json"));
+    json::value seed =
+        json::parse(std::string(R"({"users":[{"id":"u1","email":")") + k_email + R"(","global_key":")" + k_key
+                    + R"(","accounts":["acc"]}],"accounts":[{"id":"acc","name":"A"}],"zones":[],"tokens":[)"
+                    + R"({"id":"t1","name":")" + k_name + R"(","user":"u1","value":")" + token_value + "1\"},"
+                    + R"({"id":"t2","name":")" + k_name + R"(","user":"u1","value":")" + token_value + "2\"},"
+                    + R"({"id":"t3","name":"someone else's token","user":"u1","value":")" + token_value + "3\"}]}");
+    json::value groups =
+        json::parse(test::read_file(std::string(CFMIGRATE_SOURCE_DIR) + "/data/permission_groups.json"));
     auto state = emulator::State::from_json(seed, groups);
     BOOST_TEST_REQUIRE(state.has_value(), state.error().message());
     emulator::ServiceOptions options;
@@ -88,7 +93,8 @@ struct Fixture {
     o.api_base = "https://api.example.test/client/v4";
     o.proxy = cloudflare::ProxySettings{};
     auto created = cloudflare::Client::create_with_transport(
-      o, cloudflare::Credentials(cloudflare::GlobalKey{k_email, Secret(k_key)}), std::make_unique<ServiceTransport>(*service, requests));
+        o, cloudflare::Credentials(cloudflare::GlobalKey{k_email, Secret(k_key)}),
+        std::make_unique<ServiceTransport>(*service, requests));
     BOOST_TEST_REQUIRE(created.has_value(), created.error().message());
     client = std::move(*created);
   }
@@ -170,10 +176,12 @@ BOOST_FIXTURE_TEST_CASE(tokens_issued_before_the_intent_are_not_attributed, Fixt
   BOOST_TEST_REQUIRE(later.has_value());
   BOOST_TEST(later->empty());
   // Within the allowed clock skew they still count (the API's clock may lag ours).
-  auto skewed = attributable_token_ids(*client, unknown_outcome(now_plus(std::chrono::seconds(k_token_clock_skew_seconds / 2))), {});
+  auto skewed = attributable_token_ids(
+      *client, unknown_outcome(now_plus(std::chrono::seconds(k_token_clock_skew_seconds / 2))), {});
   BOOST_TEST_REQUIRE(skewed.has_value());
   BOOST_TEST(skewed->size() == 2U);
-  auto beyond = attributable_token_ids(*client, unknown_outcome(now_plus(std::chrono::seconds(k_token_clock_skew_seconds + 60))), {});
+  auto beyond = attributable_token_ids(
+      *client, unknown_outcome(now_plus(std::chrono::seconds(k_token_clock_skew_seconds + 60))), {});
   BOOST_TEST_REQUIRE(beyond.has_value());
   BOOST_TEST(beyond->empty());
 }
@@ -199,8 +207,10 @@ BOOST_FIXTURE_TEST_CASE(deletion_journals_around_each_call_and_counts_a_missing_
   BOOST_TEST(*deleted == 2U);
   BOOST_TEST((ids_on_emulator() == std::vector<std::string>{"t1", "t3"}));
   BOOST_TEST_REQUIRE(journal.size() == 4U);
-  const std::vector<std::pair<std::string, std::string>> expected{
-    {"token_delete_intent", "t2"}, {"token_deleted", "t2"}, {"token_delete_intent", "gone-already"}, {"token_deleted", "gone-already"}};
+  const std::vector<std::pair<std::string, std::string>> expected{{"token_delete_intent", "t2"},
+                                                                  {"token_deleted", "t2"},
+                                                                  {"token_delete_intent", "gone-already"},
+                                                                  {"token_deleted", "gone-already"}};
   for (std::size_t i = 0; i < expected.size(); ++i) {
     BOOST_TEST(journal[i].at("type").as_string() == expected[i].first);
     BOOST_TEST(journal[i].at("id").as_string() == expected[i].second);
