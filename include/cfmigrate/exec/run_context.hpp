@@ -56,6 +56,8 @@ public:
   std::string real_path(const plan::Plan& plan, const std::string& reported) const;
 
 private:
+  // A credential file's bytes, read through the anchored walk from the root (util/held_file.hpp).
+  [[nodiscard]] Result<std::string> read_credential_file(const plan::Plan& plan, const std::string& path) const;
   explicit RunContext(const ExecOptions& options) : m_options(options), m_client(options.client) {}
 
   const ExecOptions& m_options;

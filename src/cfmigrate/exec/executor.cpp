@@ -30,21 +30,6 @@ namespace json = boost::json;
 
 namespace {
 
-const char* step_name(AtomicStep step)
-{
-  switch (step) {
-  case AtomicStep::open_temp: return "open_temp";
-  case AtomicStep::write: return "write";
-  case AtomicStep::set_owner: return "set_owner";
-  case AtomicStep::set_xattrs: return "set_xattrs";
-  case AtomicStep::set_mode: return "set_mode";
-  case AtomicStep::fsync_file: return "fsync_file";
-  case AtomicStep::rename: return "rename";
-  case AtomicStep::fsync_dir: return "fsync_dir";
-  }
-  return "write";
-}
-
 // "0.1.0" -> "0.1": plans are compatible within a minor version.
 std::string minor_of(const std::string& version)
 {
@@ -324,7 +309,7 @@ private:
       return {};
     }
     AtomicWriteOptions write_options;
-    write_options.failure_injector = [&](AtomicStep s) { return m_faults.visit(std::string("write:") + step_name(s)); };
+    write_options.failure_injector = [&](AtomicStep s) { return m_faults.visit(atomic_step_point("write", s)); };
     write_options.anchor = Anchor{m_root.get(), held.relative, state->uid, held.identity, held.parent};
     CFM_TRY_STATUS(replace_file_atomically(real, updated, write_options));
     ++m_report.files_written;

@@ -2,6 +2,25 @@
 
 namespace cfmigrate::exec {
 
+namespace {
+
+const char* step_name(AtomicStep step)
+{
+  switch (step) {
+  case AtomicStep::open_temp: return "open_temp";
+  case AtomicStep::write: return "write";
+  case AtomicStep::set_owner: return "set_owner";
+  case AtomicStep::set_xattrs: return "set_xattrs";
+  case AtomicStep::set_mode: return "set_mode";
+  case AtomicStep::fsync_file: return "fsync_file";
+  case AtomicStep::rename: return "rename";
+  case AtomicStep::fsync_dir: return "fsync_dir";
+  }
+  return "write";
+}
+
+} // namespace
+
 FaultInjector FaultInjector::at(std::string point, unsigned occurrence)
 {
   FaultInjector f;
@@ -12,6 +31,9 @@ FaultInjector FaultInjector::at(std::string point, unsigned occurrence)
 
 Status FaultInjector::visit(const std::string& point)
 {
+  if (m_observer) {
+    CFM_TRY_STATUS(m_observer(point, ++m_visits[point]));
+  }
   if (m_point.empty()) {
     return {};
   }
@@ -24,6 +46,11 @@ Status FaultInjector::visit(const std::string& point)
     return make_error(ErrorCode::io, "injected failure at " + point);
   }
   return {};
+}
+
+std::string atomic_step_point(std::string_view family, AtomicStep step)
+{
+  return std::string(family) + ":" + step_name(step);
 }
 
 } // namespace cfmigrate::exec

@@ -214,7 +214,8 @@ private:
     if (!m_context->dry_run()) {
       // An interrupted write may have left its temp file.
       (void)remove_stale_temp_files_beneath(m_root.get(), relative, record.uid);
-      CFM_TRY_STATUS(m_context->store()->restore(record, Anchor{m_root.get(), relative, record.uid, expected, current->parent}));
+      CFM_TRY_STATUS(m_context->store()->restore(record, Anchor{m_root.get(), relative, record.uid, expected, current->parent},
+                                                 [&](AtomicStep s) { return m_faults.visit(atomic_step_point("restore_write", s)); }));
     }
     ++m_report.files_restored;
     return m_context->record(file_record("file_restored", file.path));

@@ -1,6 +1,7 @@
 #include <cfmigrate/exec/run_context.hpp>
 
 #include <cfmigrate/scan/detector.hpp>
+#include <cfmigrate/util/held_file.hpp>
 #include <cfmigrate/util/real_path.hpp>
 #include <cfmigrate/exec/state_dir.hpp>
 #include <cfmigrate/util/sha256.hpp>
@@ -82,6 +83,14 @@ std::string RunContext::real_path(const plan::Plan& plan, const std::string& rep
   return cfmigrate::real_path(m_options.root.empty() ? plan.root : m_options.root, reported);
 }
 
+Result<std::string> RunContext::read_credential_file(const plan::Plan& plan, const std::string& path) const
+{
+  CFM_TRY(UniqueFd root_fd, open_root_directory(root(plan)));
+  const plan::FileState* state = plan.file(path);
+  CFM_TRY(HeldFile held, hold_file_beneath(root_fd.get(), path, state != nullptr ? state->uid : 0));
+  return std::move(held.content);
+}
+
 Result<cloudflare::Client*> RunContext::client_for(const recipe::RecipeIndex& index, const plan::Plan& plan,
                                                    const std::string& fingerprint)
 {
@@ -121,7 +130,9 @@ Result<cloudflare::Client*> RunContext::client_for(const recipe::RecipeIndex& in
         }
       }
     }
-    if (auto current = read_file_content(real_path(plan, path)); current) {
+    // Through the anchored walk, like every read of a file apply mutates: a user who swapped the
+    // file for a link, a FIFO or /dev/zero must not make root read elsewhere, block or flood.
+    if (auto current = read_credential_file(plan, path); current) {
       candidates.push_back(std::move(*current));
     }
     for (const auto& content : candidates) {
