@@ -6,7 +6,7 @@
 // reorder them), so any change to any value, added or removed field is detected, while
 // whitespace and indentation are not part of what is signed.
 //
-// Not wired into `plan`/`apply` yet (the key file and --trust-plan are still to do).
+// `plan -o` signs and `apply` checks through exec/plan_authentication.hpp (the key file, --trust-plan).
 
 #include <cfmigrate/util/secret.hpp>
 
