@@ -107,6 +107,19 @@ void replace_with_dev_zero_link(const fs::path& path)
   fs::create_symlink("/dev/zero", path);
 }
 
+// Finding 7's common verdict: the run ended on its own, quickly, with an error (not a signal)
+// that names the path. Returns its output for further checks.
+std::string expect_refused_promptly(const BoundedRun& run, const char* command, const std::string& path)
+{
+  const std::string all = run.result.out + run.result.err;
+  BOOST_TEST(!run.timed_out(), command << " was killed after " << run.took.count() << " ms");
+  BOOST_TEST(run.took < std::chrono::seconds(15));
+  BOOST_TEST(run.result.exit_code != cli::k_exit_ok, safe(all));
+  BOOST_TEST(run.result.exit_code < 128, command << " died of signal " << run.result.exit_code - 128);
+  BOOST_TEST(contains(all, path), safe(all));
+  return all;
+}
+
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(rollback_hostile)
@@ -322,12 +335,7 @@ BOOST_AUTO_TEST_CASE(f7_rollback_refuses_a_fifo_or_device_link_promptly)
       kind == "fifo" ? replace_with_fifo(target) : replace_with_dev_zero_link(target);
 
       BoundedRun run = run_bounded(w, {"rollback", "--last", "--yes"});
-      const std::string all = run.result.out + run.result.err;
-      BOOST_TEST(!run.timed_out(), "rollback was killed after " << run.took.count() << " ms");
-      BOOST_TEST(run.took < std::chrono::seconds(15));
-      BOOST_TEST(run.result.exit_code != cli::k_exit_ok, safe(all));
-      BOOST_TEST(run.result.exit_code < 128, "rollback died of signal " << run.result.exit_code - 128);
-      BOOST_TEST(contains(all, "/etc/letsencrypt/cloudflare.ini"), safe(all));
+      const std::string all = expect_refused_promptly(run, "rollback", "/etc/letsencrypt/cloudflare.ini");
       BOOST_TEST(credential_shaped_runs(all) == 0U, safe(all));
       // The FIFO is left as it is (snapshots would block on it: look at its type only).
       struct stat st {};
@@ -355,12 +363,7 @@ BOOST_AUTO_TEST_CASE(f7_apply_refuses_a_fifo_or_device_link_promptly)
       kind == "fifo" ? replace_with_fifo(target) : replace_with_dev_zero_link(target);
 
       BoundedRun run = run_bounded(w, {"apply", w.plan_path().string(), "--yes", "--verify-timeout", "20"});
-      const std::string all = run.result.out + run.result.err;
-      BOOST_TEST(!run.timed_out(), "apply was killed after " << run.took.count() << " ms");
-      BOOST_TEST(run.took < std::chrono::seconds(15));
-      BOOST_TEST(run.result.exit_code != cli::k_exit_ok, safe(all));
-      BOOST_TEST(run.result.exit_code < 128, "apply died of signal " << run.result.exit_code - 128);
-      BOOST_TEST(contains(all, "/etc/letsencrypt/cloudflare.ini"), safe(all));
+      expect_refused_promptly(run, "apply", "/etc/letsencrypt/cloudflare.ini");
       BOOST_TEST(no_tokens(emulator));
       fs::remove(target);
       Snapshot expected = w.original();

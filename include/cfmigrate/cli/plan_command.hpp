@@ -1,6 +1,7 @@
 #pragma once
 // `cfmigrate plan`: dry run, writes a plan file.
 
+#include <cfmigrate/cli/command_line.hpp>
 #include <cfmigrate/plan/planner.hpp>
 
 #include <chrono>
@@ -21,11 +22,7 @@ struct PlanCommandOptions {
   std::string state_dir;  // holds the key the plan file is signed with
 };
 
-// exit_code >= 0: stop with it (usage error printed to `err`, or --help printed to `out`).
-struct PlanCommandLine {
-  PlanCommandOptions options;
-  int exit_code = -1;
-};
+using PlanCommandLine = CommandLine<PlanCommandOptions>;
 PlanCommandLine parse_plan_command_line(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
                                         std::chrono::system_clock::time_point now);
 

@@ -1,6 +1,7 @@
 #pragma once
 // `cfmigrate scan`: find every Global API Key usage.
 
+#include <cfmigrate/cli/command_line.hpp>
 #include <cfmigrate/scan/scanner.hpp>
 
 #include <iosfwd>
@@ -22,11 +23,7 @@ struct ScanCommandOptions {
 
 inline constexpr unsigned k_max_scan_threads = 64;
 
-// exit_code >= 0: stop with it (usage error printed to `err`, or --help printed to `out`).
-struct ScanCommandLine {
-  ScanCommandOptions options;
-  int exit_code = -1;
-};
+using ScanCommandLine = CommandLine<ScanCommandOptions>;
 ScanCommandLine parse_scan_command_line(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
 // `args` are the arguments after "scan". Returns the exit code.

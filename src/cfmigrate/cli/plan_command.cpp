@@ -99,20 +99,8 @@ Result<PlanCommandOptions> plan_options_from(const po::variables_map& vm, std::c
 PlanCommandLine parse_plan_command_line(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
                                         std::chrono::system_clock::time_point now)
 {
-  PlanCommandLine line;
-  ParsedCommandLine parsed = parse_command_line(args, plan_options(), "path", -1, out, err, "plan");
-  line.exit_code = parsed.exit_code;
-  if (parsed.exit_code >= 0) {
-    return line;
-  }
-  auto options = plan_options_from(parsed.vm, now);
-  if (!options) {
-    err << "cfmigrate plan: " << escape_for_terminal(options.error().describe()) << "\n";
-    line.exit_code = k_exit_usage;
-    return line;
-  }
-  line.options = std::move(*options);
-  return line;
+  return parse_command_options<PlanCommandOptions>(args, plan_options(), "path", -1, out, err, "plan",
+                                                   [now](const po::variables_map& vm) { return plan_options_from(vm, now); });
 }
 
 int plan_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err)

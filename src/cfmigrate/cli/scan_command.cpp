@@ -91,20 +91,8 @@ std::string render_report(const ScanCommandOptions& o, const scan::ScanReport& r
 
 ScanCommandLine parse_scan_command_line(const std::vector<std::string>& args, std::ostream& out, std::ostream& err)
 {
-  ScanCommandLine line;
-  ParsedCommandLine parsed = parse_command_line(args, scan_options(), "path", -1, out, err, "scan");
-  line.exit_code = parsed.exit_code;
-  if (parsed.exit_code >= 0) {
-    return line;
-  }
-  auto options = scan_options_from(parsed.vm);
-  if (!options) {
-    err << "cfmigrate scan: " << escape_for_terminal(options.error().describe()) << "\n";
-    line.exit_code = k_exit_usage;
-    return line;
-  }
-  line.options = std::move(*options);
-  return line;
+  return parse_command_options<ScanCommandOptions>(args, scan_options(), "path", -1, out, err, "scan",
+                                                   [](const po::variables_map& vm) { return scan_options_from(vm); });
 }
 
 int scan_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err)

@@ -149,16 +149,17 @@ private:
 
   Result<Current> current_file(const std::string& relative, std::uint32_t owner)
   {
-    CFM_TRY(AnchoredParent parent, open_parent_beneath(m_root.get(), relative, TrustedOwners{owner}));
-    Current current;
-    current.parent = parent.dir_identity;
     auto held = hold_file_beneath(m_root.get(), relative, owner);
     if (held) {
-      current.file = std::move(*held);
-    } else if (held.error().code() != ErrorCode::not_found) {
+      const FileIdentity parent = held->parent;
+      return Current{std::move(*held), parent};
+    }
+    if (held.error().code() != ErrorCode::not_found) {
       return held.error();
     }
-    return current;
+    // Deleted since apply: the directory it goes back into, walked the same way.
+    CFM_TRY(AnchoredParent parent, open_parent_beneath(m_root.get(), relative, TrustedOwners{owner}));
+    return Current{std::nullopt, parent.dir_identity};
   }
 
   // A path whose directory or file is no longer what apply wrote through: never touched.
